@@ -1,0 +1,52 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# regfilter top level.
+#
+#   make check            host unit tests, then every kernel (6.1, 6.12, 7.x)
+#                         in VHE and nVHE mode in emulated arm64 KVM hosts;
+#                         KERNELS="6.12" and MODES="vhe" run a subset
+#   make shell            a shell in one emulated host (KERNEL=6.12 MODE=vhe)
+#   make bless            regenerate selftests/blessed/ from the kernels
+#   make host-tests       the host unit tests only (TAP)
+#   make modules          cross-build kmod/ for every kernel
+#   make style            checkpatch --strict on kmod/ and tools/lib/
+#
+# Downloads are cached in $(REGFILTER_CACHE) (default ~/.cache/regfilter),
+# build output goes to build/.
+
+TESTVM := tools/testvm/testvm
+KERNELS ?=
+MODES ?=
+KERNEL ?= 6.12
+MODE ?= vhe
+TESTVM_OPTS := $(if $(KERNELS),--kernels "$(KERNELS)") $(if $(MODES),--modes "$(MODES)")
+
+all: modules
+
+check:
+	@$(TESTVM) check $(TESTVM_OPTS)
+
+host-tests:
+	@$(MAKE) -s -C tools/lib test
+
+modules:
+	@$(TESTVM) build $(TESTVM_OPTS)
+
+shell:
+	@$(TESTVM) shell --kernels "$(KERNEL)" --modes "$(MODE)"
+
+bless:
+	@$(TESTVM) bless $(TESTVM_OPTS)
+
+style:
+	@. tools/testvm/lib.sh && . tools/testvm/ksrc.sh && apt_update >/dev/null && \
+		ksrc_fetch && $$KSRC/scripts/checkpatch.pl --strict --no-tree \
+		--ignore SPDX_LICENSE_TAG,FILE_PATH_CHANGES \
+		--file kmod/*.c tools/lib/*.c tools/lib/*.h selftests/*.c selftests/*.h
+
+clean:
+	rm -rf build
+	@$(MAKE) -s -C tools/lib clean
+	@$(MAKE) -s -C selftests clean KSFT_DIR=.
+
+.PHONY: all check host-tests modules shell bless style clean

@@ -1,0 +1,117 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/ioctl.h>
+#include <sys/utsname.h>
+
+#include "kvm_util.h"
+
+int test_vm_create(struct test_vm *vm)
+{
+	int ret;
+
+	vm->kvm_fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+	if (vm->kvm_fd < 0) {
+		ret = -errno;
+		fprintf(stderr, "# open /dev/kvm: %s\n", strerror(errno));
+		return ret;
+	}
+	vm->vm_fd = ioctl(vm->kvm_fd, KVM_CREATE_VM, 0);
+	if (vm->vm_fd < 0) {
+		ret = -errno;
+		fprintf(stderr, "# KVM_CREATE_VM: %s\n", strerror(errno));
+		close(vm->kvm_fd);
+		return ret;
+	}
+	return 0;
+}
+
+void test_vm_destroy(struct test_vm *vm)
+{
+	close(vm->vm_fd);
+	close(vm->kvm_fd);
+}
+
+int test_vcpu_add(struct test_vm *vm, unsigned int id)
+{
+	struct kvm_vcpu_init init;
+	int fd, ret;
+
+	fd = ioctl(vm->vm_fd, KVM_CREATE_VCPU, id);
+	if (fd < 0) {
+		ret = -errno;
+		fprintf(stderr, "# KVM_CREATE_VCPU %u: %s\n", id, strerror(errno));
+		return ret;
+	}
+	memset(&init, 0, sizeof(init));
+	if (ioctl(vm->vm_fd, KVM_ARM_PREFERRED_TARGET, &init) < 0)
+		goto err;
+	init.features[0] |= 1u << KVM_ARM_VCPU_PSCI_0_2;
+	if (ioctl(fd, KVM_ARM_VCPU_INIT, &init) < 0)
+		goto err;
+	return fd;
+err:
+	ret = -errno;
+	fprintf(stderr, "# vcpu %u init: %s\n", id, strerror(errno));
+	close(fd);
+	return ret;
+}
+
+struct kvm_reg_list *test_vcpu_reg_list(int vcpu_fd)
+{
+	struct kvm_reg_list probe = { .n = 0 }, *list;
+	uint64_t n;
+
+	if (ioctl(vcpu_fd, KVM_GET_REG_LIST, &probe) == 0 || errno != E2BIG) {
+		fprintf(stderr, "# KVM_GET_REG_LIST with n=0 did not give E2BIG\n");
+		errno = EPROTO;
+		return NULL;
+	}
+	n = probe.n;
+	list = calloc(1, sizeof(*list) + n * sizeof(list->reg[0]));
+	if (!list)
+		return NULL;
+	list->n = n;
+	if (ioctl(vcpu_fd, KVM_GET_REG_LIST, list) < 0) {
+		int err = errno;
+
+		fprintf(stderr, "# KVM_GET_REG_LIST(n=%llu): %s\n",
+			(unsigned long long)n, strerror(err));
+		free(list);
+		errno = err;
+		return NULL;
+	}
+	return list;
+}
+
+int test_get_reg(int vcpu_fd, uint64_t id, uint64_t *val)
+{
+	/* Big enough for the largest register (U2048 for SVE). */
+	static __thread uint64_t buf[32];
+	struct kvm_one_reg reg = { .id = id, .addr = (uintptr_t)buf };
+
+	if (ioctl(vcpu_fd, KVM_GET_ONE_REG, &reg) < 0)
+		return -errno;
+	*val = buf[0];
+	return 0;
+}
+
+const char *test_kernel_series(void)
+{
+	static struct utsname u;
+	unsigned int major, minor;
+
+	if (uname(&u) || sscanf(u.release, "%u.%u", &major, &minor) != 2)
+		return NULL;
+	if (major == 6 && minor == 1)
+		return "6.1";
+	if (major == 6 && minor == 12)
+		return "6.12";
+	if (major == 7)
+		return "7.x";
+	return NULL;
+}

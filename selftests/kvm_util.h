@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Just enough of KVM for register tests: a VM with initialised vcpus, as
+ * a VMM creates them (preferred target, PSCI 0.2 and later).
+ */
+#ifndef REGFILTER_SELFTEST_KVM_UTIL_H
+#define REGFILTER_SELFTEST_KVM_UTIL_H
+
+#include <stdint.h>
+#include <linux/kvm.h>
+
+struct test_vm {
+	int kvm_fd;
+	int vm_fd;
+};
+
+/* 0 or -errno; the reason is printed. */
+int test_vm_create(struct test_vm *vm);
+void test_vm_destroy(struct test_vm *vm);
+/* A vcpu fd, created and KVM_ARM_VCPU_INIT'ed, or -errno. */
+int test_vcpu_add(struct test_vm *vm, unsigned int id);
+
+/*
+ * KVM_GET_REG_LIST as QEMU calls it: ask with n = 0, expect E2BIG and the
+ * count, then fetch exactly that many.  Returns a malloc'ed list or NULL
+ * with errno set.
+ */
+struct kvm_reg_list *test_vcpu_reg_list(int vcpu_fd);
+
+int test_get_reg(int vcpu_fd, uint64_t id, uint64_t *val);
+
+/* "6.1", "6.12" or "7.x" for the running kernel, NULL if unknown. */
+const char *test_kernel_series(void);
+
+#endif

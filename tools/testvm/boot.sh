@@ -1,0 +1,101 @@
+# SPDX-License-Identifier: GPL-2.0
+# Booting a kernel in an emulated arm64 KVM host and judging the run.
+
+# Modes: KVM in VHE (-cpu max) or nVHE (-cpu cortex-a57).  pauth-impdef
+# swaps QARMA for QEMU's cheap implementation-defined pointer
+# authentication, which makes -cpu max several times faster to emulate.
+mode_cpu() {
+	case $1 in
+	vhe) echo max,pauth-impdef=on ;;
+	nvhe) echo cortex-a57 ;;
+	*) die "unknown mode '$1' (vhe or nvhe)" ;;
+	esac
+}
+
+# vm_cmd INITRD RUN: the qemu command line for kernel $VMLINUZ in $MODE.
+vm_cmd() {
+	local initrd=$1 run=$2
+	echo qemu-system-aarch64 -M virt,virtualization=on,gic-version=3 \
+		-cpu "$(mode_cpu "$MODE")" -smp "${REGFILTER_VM_SMP:-2}" \
+		-m "${REGFILTER_VM_MEM:-1024}" -no-reboot \
+		-kernel "$VMLINUZ" -initrd "$initrd" \
+		-append "'console=ttyAMA0 panic=-1 quiet regfilter.run=$run'"
+}
+
+# vm_verdict LOG SERIES MODE RESULTS: turn a console log into one result
+# line per check and test ("pass|fail|skip<TAB>name<TAB>detail"), print a
+# one-line summary, and the kernel log excerpt on trouble.
+vm_verdict() {
+	local log=$1 series=$2 mode=$3 results=$4 clean
+	clean=$log.txt
+	tr -d '\r' <"$log" >"$clean"
+	awk -v tag="$series/$mode" -v mode="$mode" '
+	function res(r, name, detail) {
+		printf "%s\t%s: %s\t%s\n", r, tag, name, detail
+	}
+	/^@@@ init / { boot = 1; up = $5 }
+	/^@@@ kvm ok: / { kvm = substr($0, 13) }
+	/^@@@ kvm FAILED/ { kvmfail = substr($0, 5) }
+	/^@@@ module loaded/ { modok = 1 }
+	/^@@@ module FAILED/ { modfail = substr($0, 19) }
+	/^@@@ module unloaded/ { unloaded = 1 }
+	/^@@@ module unload FAILED/ { unloadfail = substr($0, 26) }
+	/^@@@ done/ { done = 1 }
+	/^@@@ dmesg begin/ { indmesg = 1; hasdmesg = 1; next }
+	/^@@@ dmesg end/ { indmesg = 0; next }
+	# A problem in the kernel log, wherever it shows.
+	/(WARNING:|BUG:|Oops|Call trace:|lockup|Kernel panic|Unable to handle|rcu_.*stall|hung_task|refcount_t:|kmemleak)/ {
+		if (!bad) bad = $0
+	}
+	indmesg { next }
+	/^# selftests: / { cur = $NF; inner_fail[cur] = 0; inner[cur] = 0 }
+	/^# (not )?ok [0-9]+ / && cur != "" {
+		line = substr($0, 3); inner[cur]++
+		name = line; sub(/^(not )?ok [0-9]+ /, "", name)
+		detail = ""
+		if (name ~ / # SKIP/) { detail = name; sub(/.* # SKIP */, "", detail); sub(/ # SKIP.*/, "", name) }
+		if (line ~ /^not ok/) { res("fail", cur "." name, ""); inner_fail[cur]++ }
+		else if (detail != "" || line ~ /# SKIP/) res("skip", cur "." name, detail)
+		else res("pass", cur "." name, "")
+	}
+	/^(not )?ok [0-9]+ selftests: / {
+		t = $0; sub(/.*selftests: [^:]*: /, "", t); split(t, parts, " "); tn = parts[1]
+		finished[tn] = 1
+		if ($1 == "not" && !inner_fail[tn])
+			res("fail", tn, "test program failed: " substr(t, length(tn) + 2))
+		else if (!inner[tn] && t ~ /# SKIP/) res("skip", tn, "whole program skipped")
+		cur = ""
+	}
+	END {
+		res(boot ? "pass" : "fail", "kernel booted", boot ? "init after " up : "no output from /init")
+		if (boot) {
+			ok = kvm != "" && (mode == "vhe" ? kvm ~ /VHE/ && kvm !~ /nVHE/ : kvm ~ /(nVHE|Hyp mode)/)
+			res(ok ? "pass" : "fail", "KVM initialised in " mode " mode", kvm != "" ? kvm : kvmfail)
+			res(modok ? "pass" : "fail", "module loaded", modok ? "" : modfail)
+			if (modok) res(unloaded ? "pass" : "fail", "module unloaded", unloadfail)
+			if (cur != "") res("fail", cur, "did not finish (timeout or crash)")
+		}
+		res(done ? "pass" : "fail", "run completed", done ? "" : "the VM stopped or timed out before the end")
+		res(bad == "" ? "pass" : "fail", "kernel log clean", bad)
+	}' "$clean" >"$results"
+	local npass nfail nskip
+	npass=$(grep -c '^pass' "$results")
+	nfail=$(grep -c '^fail' "$results")
+	nskip=$(grep -c '^skip' "$results")
+	VERDICT="$npass passed, $nfail failed, $nskip skipped"
+	[ "$nfail" -eq 0 ]
+}
+
+# vm_report LOG RESULTS: on failure, what a developer needs to see.
+vm_report() {
+	local clean=$1.txt results=$2
+	grep -P '^fail\t' "$results" | cut -f2,3 | sed 's/\t/: /; s/^/    FAIL /'
+	if grep -qE '(WARNING:|BUG:|Oops|Call trace:|lockup|Kernel panic|Unable to handle)' "$clean"; then
+		echo "    kernel log excerpt:"
+		grep -m1 -B3 -A25 -E '(WARNING:|BUG:|Oops|Call trace:|lockup|Kernel panic|Unable to handle)' \
+			"$clean" | sed 's/^/    | /'
+	elif ! grep -q '^@@@ done' "$clean"; then
+		echo "    last console lines ($clean):"
+		tail -n 25 "$clean" | sed 's/^/    | /'
+	fi
+}
