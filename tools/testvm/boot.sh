@@ -17,7 +17,7 @@ vm_cmd() {
 	local initrd=$1 run=$2
 	echo qemu-system-aarch64 -M virt,virtualization=on,gic-version=3 \
 		-cpu "$(mode_cpu "$MODE")" -smp "${REGFILTER_VM_SMP:-2}" \
-		-m "${REGFILTER_VM_MEM:-1024}" -no-reboot \
+		-m "${REGFILTER_VM_MEM:-1024}" -no-reboot -nic none \
 		-kernel "$VMLINUZ" -initrd "$initrd" \
 		-append "'console=ttyAMA0 panic=-1 quiet regfilter.run=$run'"
 }
@@ -61,11 +61,14 @@ vm_verdict() {
 	/^(not )?ok [0-9]+ selftests: / {
 		t = $0; sub(/.*selftests: [^:]*: /, "", t); split(t, parts, " "); tn = parts[1]
 		finished[tn] = 1
+		nprog++
 		if ($1 == "not" && !inner_fail[tn])
 			res("fail", tn, "test program failed: " substr(t, length(tn) + 2))
 		else if (!inner[tn] && t ~ /# SKIP/) res("skip", tn, "whole program skipped")
+		else if (!inner[tn]) res("fail", tn, "exited 0 but printed no TAP result")
 		cur = ""
 	}
+	/^1\.\.[0-9]+$/ && !plan { plan = substr($0, 4) + 0 }
 	END {
 		res(boot ? "pass" : "fail", "kernel booted", boot ? "init after " up : "no output from /init")
 		if (boot) {
@@ -74,14 +77,16 @@ vm_verdict() {
 			res(modok ? "pass" : "fail", "module loaded", modok ? "" : modfail)
 			if (modok) res(unloaded ? "pass" : "fail", "module unloaded", unloadfail)
 			if (cur != "") res("fail", cur, "did not finish (timeout or crash)")
+			if (!plan) res("fail", "selftests", "the runner printed no TAP plan")
+			else if (nprog < plan) res("fail", "selftests", nprog " of " plan " test programs reported")
 		}
 		res(done ? "pass" : "fail", "run completed", done ? "" : "the VM stopped or timed out before the end")
 		res(bad == "" ? "pass" : "fail", "kernel log clean", bad)
 	}' "$clean" >"$results"
 	local npass nfail nskip
-	npass=$(grep -c '^pass' "$results")
-	nfail=$(grep -c '^fail' "$results")
-	nskip=$(grep -c '^skip' "$results")
+	npass=$(count '^pass' "$results")
+	nfail=$(count '^fail' "$results")
+	nskip=$(count '^skip' "$results")
 	VERDICT="$npass passed, $nfail failed, $nskip skipped"
 	[ "$nfail" -eq 0 ]
 }
@@ -89,7 +94,11 @@ vm_verdict() {
 # vm_report LOG RESULTS: on failure, what a developer needs to see.
 vm_report() {
 	local clean=$1.txt results=$2
-	grep -P '^fail\t' "$results" | cut -f2,3 | sed 's/\t/: /; s/^/    FAIL /'
+	grep -P '^fail\t' "$results" | cut -f2,3 | sed 's/\t/: /; s/^/    FAIL /' || true
+	# The output of each failed selftest, from its RUN line to its result.
+	awk '/^# #  RUN / { buf = ""; keep = 1 }
+	     keep { buf = buf "    | " $0 "\n" }
+	     /^# (not )?ok [0-9]+ / { if ($2 == "not") printf "%s", buf; keep = 0 }' "$clean"
 	if grep -qE '(WARNING:|BUG:|Oops|Call trace:|lockup|Kernel panic|Unable to handle)' "$clean"; then
 		echo "    kernel log excerpt:"
 		grep -m1 -B3 -A25 -E '(WARNING:|BUG:|Oops|Call trace:|lockup|Kernel panic|Unable to handle)' \

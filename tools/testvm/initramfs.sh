@@ -12,7 +12,8 @@ busybox_fetch() {
 	tmp=$(mktemp -d)
 	dpkg-deb -x "$deb" "$tmp"
 	mkdir -p "$dir"
-	cp "$(find "$tmp" -type f -name busybox | head -n 1)" "$BUSYBOX" ||
+	cp "$tmp/usr/bin/busybox" "$BUSYBOX" 2>/dev/null ||
+		cp "$tmp/bin/busybox" "$BUSYBOX" 2>/dev/null ||
 		die "no busybox binary in $deb"
 	rm -rf "$tmp"
 }

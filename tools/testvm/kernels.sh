@@ -42,7 +42,7 @@ kernel_resolve() {
 	else
 		PKG_IMAGE=linux-image-$KREL
 		papt apt-cache show "$PKG_IMAGE:arm64" 2>/dev/null |
-			grep -q "^Version: $KVER\$" ||
+			grep -c "^Version: $KVER\$" >/dev/null ||
 			PKG_IMAGE=linux-image-$KREL-unsigned
 		PKG_MODULES=
 	fi

@@ -14,6 +14,8 @@ export REGFILTER_CACHE T0
 
 # step "text": a progress line with the time since the run started.
 step() { printf '[%4ds] %s\n' $(($(date +%s) - T0)) "$*"; }
+# count REGEX FILE: matching lines, 0 included (grep -c fails on 0).
+count() { grep -c -- "$1" "$2" || true; }
 die() { printf 'testvm: error: %s\n' "$*" >&2; exit 1; }
 
 # timed LABEL CMD...: run CMD, print how long it took; on failure show the
