@@ -16,9 +16,12 @@
 
 static int __init regfilter_init(void)
 {
-#ifdef REGFILTER_BROKEN_INIT
-	pr_err("built with REGFILTER_BROKEN_INIT, refusing to load\n");
+#ifdef REGFILTER_FAULT_INIT
+	pr_err("built with REGFILTER_FAULT_INIT for the test rig, refusing to load\n");
 	return -EINVAL;
+#endif
+#ifdef REGFILTER_FAULT_WARN
+	WARN(1, "built with REGFILTER_FAULT_WARN for the test rig\n");
 #endif
 	pr_info("version %s loaded\n", REGFILTER_VERSION);
 	return 0;
