@@ -27,7 +27,8 @@ check:
 	@$(TESTVM) check $(TESTVM_OPTS)
 
 host-tests:
-	@$(MAKE) -s -C tools/lib test
+	@$(MAKE) -s -C tools/lib test; rc=$$?; \
+		$(MAKE) -s -C uapi check || rc=1; exit $$rc
 
 modules:
 	@$(TESTVM) build $(TESTVM_OPTS)
