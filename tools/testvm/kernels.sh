@@ -120,6 +120,7 @@ kmod_build() {
 	shift 2
 	rm -rf "$out" && mkdir -p "$out"
 	cp "$TOPDIR"/kmod/Kbuild "$TOPDIR"/kmod/*.[ch] "$out"/
+	cp -r "$TOPDIR"/uapi "$out"/uapi
 	local vars=(ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-
 		CONFIG_DEBUG_INFO_BTF_MODULES= "REGFILTER_VERSION=$(regfilter_version)" "$@")
 	if [ "$SERIES" = 7.x ]; then
@@ -132,7 +133,7 @@ kmod_build() {
 		[ -e "$SID_ROOT$hdrs" ] || cp -a "$KDIR/root/usr/src/." "$SID_ROOT/usr/src/"
 		sed -i "s|^include .*/usr/src/|include /usr/src/|" "$SID_ROOT$hdrs/Makefile"
 		rm -rf "$SID_ROOT$inner" && mkdir -p "$SID_ROOT$inner"
-		cp "$out"/* "$SID_ROOT$inner/"
+		cp -r "$out"/. "$SID_ROOT$inner/"
 		chroot "$SID_ROOT" make -C "$hdrs" M="$inner" CC="$gcc" "${vars[@]}" modules ||
 			return 1
 		cp "$SID_ROOT$inner/kvm_regfilter.ko" "$out/"

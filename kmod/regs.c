@@ -1,0 +1,458 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The filtered vcpu ioctl: what KVM_GET_REG_LIST, KVM_GET_ONE_REG,
+ * KVM_SET_ONE_REG and KVM_ARM_VCPU_INIT do for a VM with a profile.
+ *
+ * Everything the filter needs from KVM it asks through KVM's own vcpu
+ * ioctl, as the VMM would, so the real list, values and errors are KVM's.
+ * KVM reads and writes register ids and values only in user memory, so the
+ * module lends it a scratch mapping in the calling process (we run in the
+ * VMM's own ioctl).  The real list is never written into the caller's
+ * buffer, which userspace sized from the filtered count.
+ *
+ * A VM's entries are evaluated once per profile, on the first register
+ * ioctl after a vcpu's init: guards are read, each entry's state decided
+ * (applied, guard failed, shadowed, absent).  Pins are then written to
+ * each vcpu at its init, before userspace can read them.
+ */
+#include <linux/kvm_host.h>
+#include <linux/mman.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+
+#include "compat.h"
+#include "filter.h"
+#include "hook.h"
+#include "netlink.h"
+#include "vm.h"
+
+/* Above any list KVM gives one vcpu (SVE: about 560; 7.x: 257 without). */
+#define RF_MAX_REAL_REGS	8192
+
+struct rf_ctx {
+	struct file *file;
+	struct kvm_vcpu *vcpu;
+	struct rf_vm *vm;
+	struct rf_profile *p;		/* referenced */
+};
+
+/*
+ * 1 if the ioctl is to be filtered, 0 to hand it to KVM as it is (KVM then
+ * returns its own errors for a foreign mm, an uninitialised vcpu...), or
+ * -errno.
+ */
+static int rf_ctx_get(struct file *file, struct rf_ctx *c)
+{
+	c->file = file;
+	c->vcpu = file->private_data;
+	c->p = NULL;
+	if (c->vcpu->kvm->mm != current->mm || !rf_vcpu_initialized(c->vcpu))
+		return 0;
+	c->vm = rf_vm_get(c->vcpu);
+	if (!c->vm)
+		return -ENOMEM;
+	c->p = rf_vm_profile(c->vm);
+	return c->p ? 1 : 0;
+}
+
+static void rf_ctx_put(struct rf_ctx *c)
+{
+	rf_profile_put(c->p);
+}
+
+/* Scratch memory in the calling process, for KVM to read and write. */
+static unsigned long rf_umap(size_t len)
+{
+	return vm_mmap(NULL, 0, len, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, 0);
+}
+
+static int rf_kvm_one_reg(struct rf_ctx *c, unsigned int cmd, u64 id, u64 *val)
+{
+	unsigned long ua = rf_umap(PAGE_SIZE);
+	struct kvm_one_reg kr = { .id = id, .addr = ua + 64 };
+	unsigned int size = rf_reg_size(id);
+	int ret;
+
+	if (IS_ERR_VALUE(ua))
+		return (int)ua;
+	ret = -EFAULT;
+	if (size > sizeof(*val) ||
+	    copy_to_user((void __user *)ua, &kr, sizeof(kr)) ||
+	    (cmd == KVM_SET_ONE_REG &&
+	     copy_to_user((void __user *)(ua + 64), val, size)))
+		goto out;
+	ret = rf_kvm_vcpu_ioctl(c->file, cmd, ua);
+	if (!ret && cmd == KVM_GET_ONE_REG) {
+		*val = 0;
+		if (copy_from_user(val, (void __user *)(ua + 64), size))
+			ret = -EFAULT;
+	}
+out:
+	vm_munmap(ua, PAGE_SIZE);
+	return ret;
+}
+
+/* KVM's own list for this vcpu; *ids is kvmalloc'ed. */
+static int rf_real_list(struct rf_ctx *c, u64 **ids, u32 *nr)
+{
+	struct kvm_reg_list __user *ul;
+	unsigned long ua;
+	size_t len = PAGE_SIZE;
+	u64 n = 0;
+	int ret, tries;
+
+	for (tries = 0; tries < 4; tries++) {
+		ua = rf_umap(len);
+		if (IS_ERR_VALUE(ua))
+			return (int)ua;
+		ul = (struct kvm_reg_list __user *)ua;
+		ret = -EFAULT;
+		if (put_user((len - sizeof(*ul)) / sizeof(u64), &ul->n))
+			goto unmap;
+		ret = rf_kvm_vcpu_ioctl(c->file, KVM_GET_REG_LIST, ua);
+		if (ret && ret != -E2BIG)
+			goto unmap;
+		if (get_user(n, &ul->n)) {
+			ret = -EFAULT;
+			goto unmap;
+		}
+		if (!ret)
+			break;
+		/* Too small: map what KVM asked for and ask again. */
+		vm_munmap(ua, len);
+		if (n > RF_MAX_REAL_REGS)
+			return -E2BIG;
+		len = PAGE_ALIGN(sizeof(*ul) + n * sizeof(u64));
+	}
+	if (ret)
+		goto unmap;
+	*ids = kvmalloc_array(n ? n : 1, sizeof(u64), GFP_KERNEL_ACCOUNT);
+	ret = -ENOMEM;
+	if (!*ids)
+		goto unmap;
+	ret = 0;
+	if (copy_from_user(*ids, ul->reg, n * sizeof(u64))) {
+		kvfree(*ids);
+		ret = -EFAULT;
+	}
+	*nr = n;
+unmap:
+	vm_munmap(ua, len);
+	return ret;
+}
+
+static bool rf_in_list(const u64 *ids, u32 nr, u64 id)
+{
+	u32 i;
+
+	for (i = 0; i < nr; i++)
+		if (ids[i] == id)
+			return true;
+	return false;
+}
+
+/* Decide each entry's state in this VM for profile c->p. */
+static int rf_vm_sync(struct rf_ctx *c)
+{
+	struct rf_vm *vm = c->vm;
+	struct rf_profile *p = c->p;
+	u64 *real = NULL, val;
+	u32 nreal, i;
+	u8 *state;
+	int ret;
+
+	lockdep_assert_held(&vm->lock);
+	if (vm->profile == p)
+		return 0;
+	ret = rf_real_list(c, &real, &nreal);
+	if (ret == -EPERM) {
+		/*
+		 * A vcpu with SVE has no list until KVM_ARM_VCPU_FINALIZE;
+		 * then a register is present if KVM can read it.
+		 */
+		real = NULL;
+		nreal = 0;
+	} else if (ret) {
+		return ret;
+	}
+	state = kcalloc(p->nr ? p->nr : 1, sizeof(*state), GFP_KERNEL_ACCOUNT);
+	if (!state) {
+		kvfree(real);
+		return -ENOMEM;
+	}
+	for (i = 0; i < p->nr; i++) {
+		const struct rf_entry *e = &p->entries[i];
+		bool present;
+
+		if (real)
+			present = rf_in_list(real, nreal, e->reg);
+		else
+			present = !rf_kvm_one_reg(c, KVM_GET_ONE_REG, e->reg, &val);
+
+		if (e->has_guard) {
+			ret = rf_kvm_one_reg(c, KVM_GET_ONE_REG, e->guard_reg, &val);
+			if (ret || (val & e->guard_mask) != e->guard_value) {
+				state[i] = KVM_REGFILTER_STATE_GUARD_FAILED;
+				rf_nl_event(KVM_REGFILTER_EVENT_GUARD_FAILED, vm,
+					    e->reg, ret ? 0 : val, ret ? -ret : 0);
+				continue;
+			}
+		}
+		switch (e->action) {
+		case KVM_REGFILTER_ACTION_HIDE:
+			state[i] = present ? KVM_REGFILTER_STATE_APPLIED :
+					     KVM_REGFILTER_STATE_ABSENT;
+			break;
+		case KVM_REGFILTER_ACTION_FAKE:
+			state[i] = present ? KVM_REGFILTER_STATE_SHADOWED :
+					     KVM_REGFILTER_STATE_APPLIED;
+			if (present)
+				rf_nl_event(KVM_REGFILTER_EVENT_SHADOWED, vm, e->reg,
+					    e->value, 0);
+			break;
+		case KVM_REGFILTER_ACTION_PIN:
+			state[i] = present ? KVM_REGFILTER_STATE_APPLIED :
+					     KVM_REGFILTER_STATE_ABSENT;
+			if (!present)
+				rf_nl_event(KVM_REGFILTER_EVENT_PIN_ABSENT, vm,
+					    e->reg, e->value, 0);
+			break;
+		}
+	}
+	kvfree(real);
+	kref_get(&p->ref);
+	rf_profile_put(vm->profile);
+	kfree(vm->state);
+	vm->profile = p;
+	vm->state = state;
+	return 0;
+}
+
+/*
+ * Write the pinned values into this vcpu through KVM's set path.  A value
+ * KVM refuses fails the ioctl (the vcpu's init), loudly.
+ */
+static int rf_vcpu_pin(struct rf_ctx *c, struct rf_vcpu *v)
+{
+	struct rf_vm *vm = c->vm;
+	u64 cur;
+	u32 i;
+	int ret;
+
+	lockdep_assert_held(&vm->lock);
+	if (v->pinned)
+		return 0;
+	for (i = 0; i < vm->profile->nr; i++) {
+		const struct rf_entry *e = &vm->profile->entries[i];
+
+		if (e->action != KVM_REGFILTER_ACTION_PIN ||
+		    vm->state[i] != KVM_REGFILTER_STATE_APPLIED)
+			continue;
+		ret = rf_kvm_one_reg(c, KVM_GET_ONE_REG, e->reg, &cur);
+		if (!ret && cur == e->value)
+			continue;
+		cur = e->value;
+		if (!ret)
+			ret = rf_kvm_one_reg(c, KVM_SET_ONE_REG, e->reg, &cur);
+		if (ret) {
+			vm->state[i] = KVM_REGFILTER_STATE_REFUSED;
+			pr_warn_ratelimited("VM %u (pid %d): KVM refused pinned value 0x%llx for register 0x%llx (%d); failing the vcpu's init\n",
+					    vm->id, pid_nr(vm->owner), e->value, e->reg, ret);
+			rf_nl_event(KVM_REGFILTER_EVENT_PIN_REFUSED, vm, e->reg,
+				    e->value, -ret);
+			return ret;
+		}
+		atomic64_inc(&vm->pins_applied);
+	}
+	v->pinned = true;
+	return 0;
+}
+
+/* Sync the VM, then this vcpu's pins: the common start of each op. */
+static int rf_prepare(struct rf_ctx *c, struct rf_vcpu **vp)
+{
+	struct rf_vcpu *v;
+	int ret;
+
+	ret = rf_vm_sync(c);
+	if (ret)
+		return ret;
+	v = rf_vm_vcpu(c->vm, c->vcpu);
+	if (!v)
+		return -ENOMEM;
+	ret = rf_vcpu_pin(c, v);
+	if (vp)
+		*vp = v;
+	return ret;
+}
+
+static long rf_get_reg_list(struct file *file, unsigned long arg)
+{
+	struct kvm_reg_list __user *ul = (void __user *)arg;
+	struct rf_ctx c;
+	u64 *real = NULL, *out = NULL, n_user;
+	u32 nreal, cnt;
+	int ret;
+
+	ret = rf_ctx_get(file, &c);
+	if (ret <= 0)
+		return ret ? ret : rf_kvm_vcpu_ioctl(file, KVM_GET_REG_LIST, arg);
+	if (get_user(n_user, &ul->n)) {
+		ret = -EFAULT;
+		goto out;
+	}
+	mutex_lock(&c.vm->lock);
+	ret = rf_prepare(&c, NULL);
+	if (!ret)
+		ret = rf_real_list(&c, &real, &nreal);
+	if (ret)
+		goto unlock;
+	out = kvmalloc_array(nreal + c.vm->profile->nr_fakes + 1, sizeof(u64),
+			     GFP_KERNEL_ACCOUNT);
+	ret = -ENOMEM;
+	if (!out)
+		goto unlock;
+	cnt = rf_filter_list(real, nreal, c.vm->profile, c.vm->state, out);
+	ret = 0;
+unlock:
+	mutex_unlock(&c.vm->lock);
+	if (ret)
+		goto out;
+	/* As KVM: the count always, the ids only if they fit. */
+	if (put_user((u64)cnt, &ul->n))
+		ret = -EFAULT;
+	else if (n_user < cnt)
+		ret = -E2BIG;
+	else if (copy_to_user(ul->reg, out, cnt * sizeof(u64)))
+		ret = -EFAULT;
+	else
+		WRITE_ONCE(c.vm->sealed, true);
+out:
+	kvfree(real);
+	kvfree(out);
+	rf_ctx_put(&c);
+	return ret;
+}
+
+static long rf_one_reg(struct file *file, unsigned int cmd, unsigned long arg)
+{
+	struct kvm_one_reg reg;
+	struct rf_vcpu *v;
+	struct rf_ctx c;
+	const struct rf_entry *e;
+	unsigned int size, nread;
+	u64 val = 0;
+	int ret, idx;
+	u8 st;
+
+	ret = rf_ctx_get(file, &c);
+	if (ret <= 0)
+		return ret ? ret : rf_kvm_vcpu_ioctl(file, cmd, arg);
+	if (copy_from_user(&reg, (void __user *)arg, sizeof(reg)))
+		goto pass;
+
+	mutex_lock(&c.vm->lock);
+	ret = rf_prepare(&c, &v);
+	if (ret) {
+		mutex_unlock(&c.vm->lock);
+		goto out;
+	}
+	idx = rf_profile_find(c.vm->profile, reg.id);
+	if (idx < 0) {
+		mutex_unlock(&c.vm->lock);
+		goto pass;
+	}
+	e = &c.vm->profile->entries[idx];
+	st = c.vm->state[idx];
+	val = v->vals[idx];
+	mutex_unlock(&c.vm->lock);
+
+	if (st != KVM_REGFILTER_STATE_APPLIED || e->action == KVM_REGFILTER_ACTION_PIN)
+		goto pass;
+	size = rf_reg_size(reg.id);
+
+	if (e->action == KVM_REGFILTER_ACTION_HIDE) {
+		/* Fail as KVM fails for a register it does not have. */
+		ret = rf_absent_access(reg.id, cmd == KVM_SET_ONE_REG, &nread);
+		if (nread && copy_from_user(&val, u64_to_user_ptr(reg.addr), nread))
+			ret = -EFAULT;
+		atomic64_inc(&c.vm->hidden_refused);
+		goto out;
+	}
+
+	/* A fake register. */
+	if (cmd == KVM_GET_ONE_REG) {
+		ret = copy_to_user(u64_to_user_ptr(reg.addr), &val, size) ? -EFAULT : 0;
+		if (!ret)
+			atomic64_inc(&c.vm->fake_reads);
+		goto out;
+	}
+	val = 0;
+	if (copy_from_user(&val, u64_to_user_ptr(reg.addr), size)) {
+		ret = -EFAULT;
+		goto out;
+	}
+	if (e->policy == KVM_REGFILTER_POLICY_STRICT && val != e->value) {
+		atomic64_inc(&c.vm->strict_refused);
+		rf_nl_event(KVM_REGFILTER_EVENT_STRICT_WRITE_REFUSED, c.vm, reg.id,
+			    val, EINVAL);
+		ret = -EINVAL;
+		goto out;
+	}
+	mutex_lock(&c.vm->lock);
+	v = rf_vm_vcpu(c.vm, c.vcpu);
+	if (v && v->profile == c.vm->profile)
+		v->vals[idx] = val;
+	mutex_unlock(&c.vm->lock);
+	atomic64_inc(&c.vm->fake_writes);
+	ret = 0;
+	goto out;
+
+pass:
+	ret = rf_kvm_vcpu_ioctl(file, cmd, arg);
+out:
+	rf_ctx_put(&c);
+	return ret;
+}
+
+static long rf_vcpu_init(struct file *file, unsigned long arg)
+{
+	struct rf_vcpu *v;
+	struct rf_ctx c;
+	int ret;
+
+	ret = rf_kvm_vcpu_ioctl(file, KVM_ARM_VCPU_INIT, arg);
+	if (ret)
+		return ret;
+	ret = rf_ctx_get(file, &c);
+	if (ret <= 0)
+		return ret;
+	mutex_lock(&c.vm->lock);
+	ret = rf_vm_sync(&c);
+	if (!ret) {
+		/* An init resets the vcpu: pin again. */
+		v = rf_vm_vcpu(c.vm, c.vcpu);
+		if (v)
+			v->pinned = false;
+		ret = rf_prepare(&c, NULL);
+	}
+	mutex_unlock(&c.vm->lock);
+	rf_ctx_put(&c);
+	return ret;
+}
+
+long rf_vcpu_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
+{
+	switch (cmd) {
+	case KVM_GET_REG_LIST:
+		return rf_get_reg_list(file, arg);
+	case KVM_GET_ONE_REG:
+	case KVM_SET_ONE_REG:
+		return rf_one_reg(file, cmd, arg);
+	case KVM_ARM_VCPU_INIT:
+		return rf_vcpu_init(file, arg);
+	default:
+		return rf_kvm_vcpu_ioctl(file, cmd, arg);
+	}
+}
