@@ -63,8 +63,10 @@ static struct pid *rf_req_pid(struct genl_info *info)
 	struct nlattr *a = info->attrs[KVM_REGFILTER_A_PID];
 	struct pid *pid;
 
-	if (GENL_REQ_ATTR_CHECK(info, KVM_REGFILTER_A_PID))
+	if (GENL_REQ_ATTR_CHECK(info, KVM_REGFILTER_A_PID)) {
+		rf_extack(info->extack, NULL, "missing the pid attribute");
 		return ERR_PTR(-EINVAL);
+	}
 	pid = find_get_pid(nla_get_u32(a));
 	if (!pid) {
 		rf_extack(info->extack, a, "no such process in the caller's pid namespace");

@@ -14,6 +14,7 @@ int test_vm_create(struct test_vm *vm)
 {
 	int ret;
 
+	vm->nvcpus = 0;
 	vm->kvm_fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
 	if (vm->kvm_fd < 0) {
 		ret = -errno;
@@ -36,29 +37,44 @@ void test_vm_destroy(struct test_vm *vm)
 	close(vm->kvm_fd);
 }
 
-int test_vcpu_add(struct test_vm *vm, unsigned int id)
+int test_vcpu_create(struct test_vm *vm, unsigned int id)
+{
+	int fd = ioctl(vm->vm_fd, KVM_CREATE_VCPU, id);
+
+	if (fd < 0) {
+		fd = -errno;
+		fprintf(stderr, "# KVM_CREATE_VCPU %u: %s\n", id, strerror(-fd));
+	}
+	return fd;
+}
+
+int test_vcpu_init(struct test_vm *vm, int vcpu_fd)
 {
 	struct kvm_vcpu_init init;
-	int fd, ret;
 
-	fd = ioctl(vm->vm_fd, KVM_CREATE_VCPU, id);
-	if (fd < 0) {
-		ret = -errno;
-		fprintf(stderr, "# KVM_CREATE_VCPU %u: %s\n", id, strerror(errno));
-		return ret;
-	}
 	memset(&init, 0, sizeof(init));
 	if (ioctl(vm->vm_fd, KVM_ARM_PREFERRED_TARGET, &init) < 0)
-		goto err;
+		return -errno;
 	init.features[0] |= 1u << KVM_ARM_VCPU_PSCI_0_2;
-	if (ioctl(fd, KVM_ARM_VCPU_INIT, &init) < 0)
-		goto err;
+	if (ioctl(vcpu_fd, KVM_ARM_VCPU_INIT, &init) < 0)
+		return -errno;
+	return 0;
+}
+
+int test_vcpu_add(struct test_vm *vm, unsigned int id)
+{
+	int fd, ret;
+
+	fd = test_vcpu_create(vm, id);
+	if (fd < 0)
+		return fd;
+	ret = test_vcpu_init(vm, fd);
+	if (ret) {
+		fprintf(stderr, "# vcpu %u init: %s\n", id, strerror(-ret));
+		close(fd);
+		return ret;
+	}
 	return fd;
-err:
-	ret = -errno;
-	fprintf(stderr, "# vcpu %u init: %s\n", id, strerror(errno));
-	close(fd);
-	return ret;
 }
 
 struct kvm_reg_list *test_vcpu_reg_list(int vcpu_fd)
@@ -94,10 +110,18 @@ int test_get_reg(int vcpu_fd, uint64_t id, uint64_t *val)
 	static __thread uint64_t buf[32];
 	struct kvm_one_reg reg = { .id = id, .addr = (uintptr_t)buf };
 
+	memset(buf, 0, sizeof(buf));
 	if (ioctl(vcpu_fd, KVM_GET_ONE_REG, &reg) < 0)
 		return -errno;
 	*val = buf[0];
 	return 0;
+}
+
+int test_set_reg(int vcpu_fd, uint64_t id, uint64_t val)
+{
+	struct kvm_one_reg reg = { .id = id, .addr = (uintptr_t)&val };
+
+	return ioctl(vcpu_fd, KVM_SET_ONE_REG, &reg) < 0 ? -errno : 0;
 }
 
 const char *test_kernel_series(void)

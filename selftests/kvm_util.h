@@ -12,6 +12,7 @@
 struct test_vm {
 	int kvm_fd;
 	int vm_fd;
+	unsigned int nvcpus;	/* for the caller's bookkeeping */
 };
 
 /* 0 or -errno; the reason is printed. */
@@ -28,6 +29,11 @@ int test_vcpu_add(struct test_vm *vm, unsigned int id);
 struct kvm_reg_list *test_vcpu_reg_list(int vcpu_fd);
 
 int test_get_reg(int vcpu_fd, uint64_t id, uint64_t *val);
+int test_set_reg(int vcpu_fd, uint64_t id, uint64_t val);
+/* A vcpu fd, created but not initialised, or -errno. */
+int test_vcpu_create(struct test_vm *vm, unsigned int id);
+/* KVM_ARM_VCPU_INIT with the preferred target: 0 or -errno. */
+int test_vcpu_init(struct test_vm *vm, int vcpu_fd);
 
 /* "6.1", "6.12" or "7.x" for the running kernel, NULL if unknown. */
 const char *test_kernel_series(void);

@@ -1,0 +1,805 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The register filter, end to end: profiles set over netlink on the test's
+ * own process, real VMs and vcpus, KVM's real ioctls.  The harness runs
+ * each test in a child process of its own, so each has its own pid and
+ * its own binding.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+
+#include "kselftest_harness.h"
+#include "kvm_util.h"
+#include "rf_nl.h"
+
+#define SYSREG(op0, op1, crn, crm, op2) \
+	(0x6030000000130000ULL | ((op0) << 14) | ((op1) << 11) | ((crn) << 7) | \
+	 ((crm) << 3) | (op2))
+#define CONTEXTIDR_EL1		SYSREG(3, 0, 13, 0, 1)	/* on every kernel */
+#define TPIDR_EL1		SYSREG(3, 0, 13, 0, 4)
+#define ID_AA64MMFR3_EL1	SYSREG(3, 0, 0, 7, 3)
+#define ABSENT_REG		SYSREG(3, 0, 15, 15, 7)	/* IMPDEF, never listed */
+#define FAKE_REG		SYSREG(3, 0, 15, 14, 0)	/* IMPDEF, never listed */
+#define FAKE_REG2		SYSREG(3, 0, 15, 14, 1)
+#define DEMUX_CCSIDR0		0x6020000000110000ULL
+#define RF_PSCI_VERSION		0x6030000000140000ULL
+
+#define HIDE(r)		{ .reg = (r), .action = KVM_REGFILTER_ACTION_HIDE }
+#define FAKE(r, v, p)	{ .reg = (r), .action = KVM_REGFILTER_ACTION_FAKE, .value = (v), .policy = (p) }
+#define PIN(r, v)	{ .reg = (r), .action = KVM_REGFILTER_ACTION_PIN, .value = (v) }
+
+static bool in_list(const struct kvm_reg_list *l, uint64_t id)
+{
+	uint64_t i;
+
+	for (i = 0; i < l->n; i++)
+		if (l->reg[i] == id)
+			return true;
+	return false;
+}
+
+/* The list of a fresh VM made by a process without a profile. */
+static struct kvm_reg_list *unfiltered_list(void)
+{
+	struct kvm_reg_list *l = NULL;
+	int pfd[2], status;
+	uint64_t n;
+	pid_t pid;
+
+	if (pipe(pfd))
+		return NULL;
+	pid = fork();
+	if (pid == 0) {
+		struct test_vm vm;
+		struct kvm_reg_list *cl;
+		int vcpu;
+
+		if (test_vm_create(&vm))
+			_exit(1);
+		vcpu = test_vcpu_add(&vm, 0);
+		cl = vcpu < 0 ? NULL : test_vcpu_reg_list(vcpu);
+		if (!cl)
+			_exit(1);
+		if (write(pfd[1], &cl->n, sizeof(cl->n)) < 0 ||
+		    write(pfd[1], cl->reg, cl->n * 8) < 0)
+			_exit(1);
+		_exit(0);
+	}
+	close(pfd[1]);
+	if (read(pfd[0], &n, sizeof(n)) == sizeof(n)) {
+		l = calloc(1, sizeof(*l) + n * 8);
+		l->n = n;
+		if (read(pfd[0], l->reg, n * 8) != (ssize_t)(n * 8)) {
+			free(l);
+			l = NULL;
+		}
+	}
+	close(pfd[0]);
+	waitpid(pid, &status, 0);
+	return l;
+}
+
+FIXTURE(filter) {
+	struct rf_nl nl;
+	struct test_vm vm;
+	bool have_vm;
+};
+
+FIXTURE_SETUP(filter)
+{
+	int ret = rf_nl_open(&self->nl);
+
+	ASSERT_EQ(0, ret) TH_LOG("kvm_regfilter family: %s (is the module loaded?)",
+				 strerror(-ret));
+	self->have_vm = false;
+}
+
+FIXTURE_TEARDOWN(filter)
+{
+	if (self->have_vm)
+		test_vm_destroy(&self->vm);
+	rf_nl_close(&self->nl);
+}
+
+static int bind_self(struct rf_nl *nl, const struct rf_test_entry *e, int n)
+{
+	int ret = rf_set_profile(nl, getpid(), 0, e, n);
+
+	if (ret)
+		fprintf(stderr, "# set-profile: %s (%s)\n", strerror(-ret), nl->extack);
+	return ret;
+}
+
+static int new_vcpu(struct __test_metadata *_metadata, FIXTURE_DATA(filter) *self)
+{
+	int fd;
+
+	if (!self->have_vm) {
+		EXPECT_EQ(0, test_vm_create(&self->vm));
+		self->have_vm = true;
+	}
+	fd = test_vcpu_add(&self->vm, self->vm.nvcpus++);
+	EXPECT_LE(0, fd);
+	return fd;
+}
+
+/* Hidden registers leave the list and fail as absent ones do. */
+TEST_F(filter, hide)
+{
+	struct rf_test_entry e[] = { HIDE(CONTEXTIDR_EL1), HIDE(DEMUX_CCSIDR0) };
+	struct kvm_reg_list *l, *ref = unfiltered_list();
+	struct kvm_one_reg bad = { .id = CONTEXTIDR_EL1, .addr = 8 };
+	struct kvm_one_reg bad_absent = { .id = ABSENT_REG, .addr = 8 };
+	struct rf_vm_info vi;
+	uint64_t v;
+	int vcpu;
+
+	ASSERT_NE(NULL, ref);
+	ASSERT_TRUE(in_list(ref, CONTEXTIDR_EL1));
+	ASSERT_EQ(0, bind_self(&self->nl, e, 2));
+	vcpu = new_vcpu(_metadata, self);
+	l = test_vcpu_reg_list(vcpu);
+	ASSERT_NE(NULL, l);
+	EXPECT_FALSE(in_list(l, CONTEXTIDR_EL1));
+	EXPECT_EQ(in_list(ref, DEMUX_CCSIDR0) ? ref->n - 2 : ref->n - 1, l->n);
+	EXPECT_FALSE(in_list(l, DEMUX_CCSIDR0));
+
+	/* The same errors as for a register the kernel does not have. */
+	EXPECT_EQ(-ENOENT, test_get_reg(vcpu, ABSENT_REG, &v));
+	EXPECT_EQ(-ENOENT, test_get_reg(vcpu, CONTEXTIDR_EL1, &v));
+	EXPECT_EQ(-ENOENT, test_set_reg(vcpu, ABSENT_REG, 1));
+	EXPECT_EQ(-ENOENT, test_set_reg(vcpu, CONTEXTIDR_EL1, 1));
+	EXPECT_EQ(-ENOENT, test_get_reg(vcpu, DEMUX_CCSIDR0, &v));
+	EXPECT_EQ(-ENOENT, test_set_reg(vcpu, DEMUX_CCSIDR0, 1));
+	/* SET reads the value before looking the register up: EFAULT. */
+	EXPECT_EQ(-1, ioctl(vcpu, KVM_SET_ONE_REG, &bad_absent));
+	EXPECT_EQ(EFAULT, errno);
+	EXPECT_EQ(-1, ioctl(vcpu, KVM_SET_ONE_REG, &bad));
+	EXPECT_EQ(EFAULT, errno);
+	/* Other registers are untouched. */
+	EXPECT_EQ(0, test_set_reg(vcpu, TPIDR_EL1, 0x55aa));
+	EXPECT_EQ(0, test_get_reg(vcpu, TPIDR_EL1, &v));
+	EXPECT_EQ(0x55aa, v);
+
+	ASSERT_EQ(1, rf_get_vms(&self->nl, getpid(), &vi, 1));
+	EXPECT_EQ(5, vi.hidden_refused);
+	EXPECT_EQ(1, vi.sealed);
+	free(l);
+	free(ref);
+}
+
+/* Hiding a register the vcpu lacks changes nothing. */
+TEST_F(filter, hide_absent_is_noop)
+{
+	struct rf_test_entry e[] = { HIDE(ABSENT_REG) };
+	struct kvm_reg_list *l, *ref = unfiltered_list();
+	struct rf_vm_info vi;
+	uint64_t i;
+	int vcpu;
+
+	ASSERT_NE(NULL, ref);
+	ASSERT_EQ(0, bind_self(&self->nl, e, 1));
+	vcpu = new_vcpu(_metadata, self);
+	l = test_vcpu_reg_list(vcpu);
+	ASSERT_NE(NULL, l);
+	ASSERT_EQ(ref->n, l->n);
+	for (i = 0; i < l->n; i++)
+		EXPECT_EQ(ref->reg[i], l->reg[i]);
+	ASSERT_EQ(1, rf_get_vms(&self->nl, getpid(), &vi, 1));
+	ASSERT_EQ(1, vi.nr_states);
+	EXPECT_EQ(ABSENT_REG, vi.states[0].reg);
+	EXPECT_EQ(KVM_REGFILTER_STATE_ABSENT, vi.states[0].state);
+	free(l);
+	free(ref);
+}
+
+/*
+ * A buffer of exactly the filtered size, guard words after it: the count
+ * is the number of ids written and nothing is written past it.
+ */
+TEST_F(filter, exact_buffer)
+{
+	struct rf_test_entry e[] = { HIDE(CONTEXTIDR_EL1), HIDE(TPIDR_EL1),
+				     FAKE(FAKE_REG, 7, 0) };
+	struct kvm_reg_list probe = { .n = 0 }, *l;
+	struct kvm_reg_list *ref = unfiltered_list();
+	uint64_t n, i;
+	int vcpu;
+
+	ASSERT_NE(NULL, ref);
+	ASSERT_EQ(0, bind_self(&self->nl, e, 3));
+	vcpu = new_vcpu(_metadata, self);
+	ASSERT_EQ(-1, ioctl(vcpu, KVM_GET_REG_LIST, &probe));
+	ASSERT_EQ(E2BIG, errno);
+	n = probe.n;
+	EXPECT_EQ(ref->n - 2 + 1, n);
+	l = malloc(sizeof(*l) + (n + 16) * 8);
+	ASSERT_NE(NULL, l);
+	for (i = 0; i < n + 16; i++)
+		l->reg[i] = 0xdeadbeefcafef00dULL;
+	/* One short: E2BIG, the count, no ids. */
+	l->n = n - 1;
+	EXPECT_EQ(-1, ioctl(vcpu, KVM_GET_REG_LIST, l));
+	EXPECT_EQ(E2BIG, errno);
+	EXPECT_EQ(n, l->n);
+	EXPECT_EQ(0xdeadbeefcafef00dULL, l->reg[0]);
+	l->n = n;
+	ASSERT_EQ(0, ioctl(vcpu, KVM_GET_REG_LIST, l));
+	EXPECT_EQ(n, l->n);
+	for (i = n; i < n + 16; i++)
+		EXPECT_EQ(0xdeadbeefcafef00dULL, l->reg[i]);
+	/* Real registers in KVM's order, then the fake; no duplicates. */
+	EXPECT_EQ(FAKE_REG, l->reg[n - 1]);
+	for (i = 0; i + 1 < n; i++)
+		EXPECT_NE(0xdeadbeefcafef00dULL, l->reg[i]);
+	free(l);
+	free(ref);
+}
+
+/* A fake with policy keep: listed, read, and written per vcpu. */
+TEST_F(filter, fake_keep)
+{
+	struct rf_test_entry e[] = { FAKE(FAKE_REG2, 0x1234, KVM_REGFILTER_POLICY_KEEP),
+				     FAKE(FAKE_REG, 0x42, KVM_REGFILTER_POLICY_KEEP) };
+	struct kvm_reg_list *l, *ref = unfiltered_list();
+	struct rf_vm_info vi;
+	uint64_t v;
+	int vcpu0, vcpu1;
+
+	ASSERT_NE(NULL, ref);
+	ASSERT_EQ(0, bind_self(&self->nl, e, 2));
+	vcpu0 = new_vcpu(_metadata, self);
+	vcpu1 = new_vcpu(_metadata, self);
+	l = test_vcpu_reg_list(vcpu0);
+	ASSERT_NE(NULL, l);
+	ASSERT_EQ(ref->n + 2, l->n);
+	/* Fakes follow the real registers in ascending id order. */
+	EXPECT_EQ(FAKE_REG, l->reg[ref->n]);
+	EXPECT_EQ(FAKE_REG2, l->reg[ref->n + 1]);
+	EXPECT_EQ(0, test_get_reg(vcpu0, FAKE_REG2, &v));
+	EXPECT_EQ(0x1234, v);
+	EXPECT_EQ(0, test_set_reg(vcpu0, FAKE_REG2, 0x5678));
+	EXPECT_EQ(0, test_get_reg(vcpu0, FAKE_REG2, &v));
+	EXPECT_EQ(0x5678, v);
+	EXPECT_EQ(0, test_get_reg(vcpu1, FAKE_REG2, &v));
+	EXPECT_EQ(0x1234, v);
+	ASSERT_EQ(1, rf_get_vms(&self->nl, getpid(), &vi, 1));
+	EXPECT_EQ(3, vi.fake_reads);
+	EXPECT_EQ(1, vi.fake_writes);
+	EXPECT_EQ(2, vi.vcpus);
+	free(l);
+	free(ref);
+}
+
+/* A strict fake takes only its own value; others are refused with an event. */
+TEST_F(filter, fake_strict)
+{
+	struct rf_test_entry e[] = { FAKE(FAKE_REG, 0x42, KVM_REGFILTER_POLICY_STRICT) };
+	struct rf_nl ev_nl;
+	struct rf_event ev;
+	struct rf_vm_info vi;
+	uint64_t v;
+	int vcpu;
+
+	ASSERT_EQ(0, rf_nl_open(&ev_nl));
+	ASSERT_EQ(0, rf_nl_join_events(&ev_nl));
+	ASSERT_EQ(0, bind_self(&self->nl, e, 1));
+	vcpu = new_vcpu(_metadata, self);
+	EXPECT_EQ(0, test_set_reg(vcpu, FAKE_REG, 0x42));
+	EXPECT_EQ(-EINVAL, test_set_reg(vcpu, FAKE_REG, 0x43));
+	EXPECT_EQ(0, test_get_reg(vcpu, FAKE_REG, &v));
+	EXPECT_EQ(0x42, v);
+	ASSERT_EQ(0, rf_next_event(&ev_nl, &ev, 5000));
+	EXPECT_EQ(KVM_REGFILTER_EVENT_STRICT_WRITE_REFUSED, ev.event);
+	EXPECT_EQ(FAKE_REG, ev.reg);
+	EXPECT_EQ(0x43, ev.value);
+	EXPECT_EQ((uint32_t)getpid(), ev.pid);
+	ASSERT_EQ(1, rf_get_vms(&self->nl, getpid(), &vi, 1));
+	EXPECT_EQ(1, vi.strict_refused);
+	EXPECT_EQ(ev.vm, vi.id);
+	rf_nl_close(&ev_nl);
+}
+
+/* A fake of a register KVM has is shadowed: the real one wins. */
+TEST_F(filter, fake_shadowed)
+{
+	struct rf_test_entry e[] = { FAKE(CONTEXTIDR_EL1, 0x77, 0) };
+	struct kvm_reg_list *l, *ref = unfiltered_list();
+	struct rf_vm_info vi;
+	uint64_t v, i, seen = 0;
+	int vcpu;
+
+	ASSERT_NE(NULL, ref);
+	ASSERT_EQ(0, bind_self(&self->nl, e, 1));
+	vcpu = new_vcpu(_metadata, self);
+	l = test_vcpu_reg_list(vcpu);
+	ASSERT_NE(NULL, l);
+	EXPECT_EQ(ref->n, l->n);
+	for (i = 0; i < l->n; i++)
+		seen += l->reg[i] == CONTEXTIDR_EL1;
+	EXPECT_EQ(1, seen);
+	EXPECT_EQ(0, test_set_reg(vcpu, CONTEXTIDR_EL1, 0x99));
+	EXPECT_EQ(0, test_get_reg(vcpu, CONTEXTIDR_EL1, &v));
+	EXPECT_EQ(0x99, v);
+	ASSERT_EQ(1, rf_get_vms(&self->nl, getpid(), &vi, 1));
+	ASSERT_EQ(1, vi.nr_states);
+	EXPECT_EQ(KVM_REGFILTER_STATE_SHADOWED, vi.states[0].state);
+	EXPECT_EQ(0, vi.fake_reads);
+	free(l);
+	free(ref);
+}
+
+/* A pin lowers the PSCI version before userspace can read it. */
+TEST_F(filter, pin_psci_version)
+{
+	struct rf_test_entry e[] = { PIN(RF_PSCI_VERSION, 0x10000) };
+	struct rf_vm_info vi;
+	uint64_t v;
+	int vcpu0, vcpu1;
+
+	ASSERT_EQ(0, bind_self(&self->nl, e, 1));
+	vcpu0 = new_vcpu(_metadata, self);
+	EXPECT_EQ(0, test_get_reg(vcpu0, RF_PSCI_VERSION, &v));
+	EXPECT_EQ(0x10000, v);
+	vcpu1 = new_vcpu(_metadata, self);
+	EXPECT_EQ(0, test_get_reg(vcpu1, RF_PSCI_VERSION, &v));
+	EXPECT_EQ(0x10000, v);
+	ASSERT_EQ(1, rf_get_vms(&self->nl, getpid(), &vi, 1));
+	EXPECT_LE(1, vi.pins_applied);
+	EXPECT_EQ(0, vi.nr_states);
+}
+
+/* A value KVM refuses fails the vcpu's init, with an event. */
+TEST_F(filter, pin_refused_is_loud)
+{
+	struct rf_test_entry e[] = { PIN(RF_PSCI_VERSION, 0x30000) };
+	struct rf_nl ev_nl;
+	struct rf_event ev;
+	int vcpu;
+
+	ASSERT_EQ(0, rf_nl_open(&ev_nl));
+	ASSERT_EQ(0, rf_nl_join_events(&ev_nl));
+	ASSERT_EQ(0, bind_self(&self->nl, e, 1));
+	ASSERT_EQ(0, test_vm_create(&self->vm));
+	self->have_vm = true;
+	vcpu = test_vcpu_create(&self->vm, 0);
+	ASSERT_LE(0, vcpu);
+	EXPECT_EQ(-EINVAL, test_vcpu_init(&self->vm, vcpu));
+	ASSERT_EQ(0, rf_next_event(&ev_nl, &ev, 5000));
+	EXPECT_EQ(KVM_REGFILTER_EVENT_PIN_REFUSED, ev.event);
+	EXPECT_EQ(RF_PSCI_VERSION, ev.reg);
+	EXPECT_EQ(EINVAL, ev.error);
+	rf_nl_close(&ev_nl);
+}
+
+/* A pin of a register the vcpu lacks is reported, not applied. */
+TEST_F(filter, pin_absent_reported)
+{
+	struct rf_test_entry e[] = { PIN(ABSENT_REG, 1) };
+	struct rf_vm_info vi;
+	int vcpu;
+
+	ASSERT_EQ(0, bind_self(&self->nl, e, 1));
+	vcpu = new_vcpu(_metadata, self);
+	ASSERT_LE(0, vcpu);
+	ASSERT_EQ(1, rf_get_vms(&self->nl, getpid(), &vi, 1));
+	ASSERT_EQ(1, vi.nr_states);
+	EXPECT_EQ(KVM_REGFILTER_STATE_ABSENT, vi.states[0].state);
+	EXPECT_EQ(0, vi.pins_applied);
+}
+
+/* Guards: an entry applies only where its condition on the VM holds. */
+TEST_F(filter, guards)
+{
+	struct rf_test_entry e[] = {
+		{ .reg = CONTEXTIDR_EL1, .action = KVM_REGFILTER_ACTION_HIDE,
+		  .guard = true, .guard_reg = ID_AA64MMFR3_EL1,
+		  .guard_mask = 0, .guard_value = 0 },		/* holds */
+		{ .reg = TPIDR_EL1, .action = KVM_REGFILTER_ACTION_HIDE,
+		  .guard = true, .guard_reg = ID_AA64MMFR3_EL1,
+		  .guard_mask = ~0ULL, .guard_value = 0x123456789ULL }, /* fails */
+	};
+	struct kvm_reg_list *l;
+	struct rf_vm_info vi;
+	struct rf_nl ev_nl;
+	struct rf_event ev;
+	int vcpu;
+
+	ASSERT_EQ(0, rf_nl_open(&ev_nl));
+	ASSERT_EQ(0, rf_nl_join_events(&ev_nl));
+	ASSERT_EQ(0, bind_self(&self->nl, e, 2));
+	vcpu = new_vcpu(_metadata, self);
+	l = test_vcpu_reg_list(vcpu);
+	ASSERT_NE(NULL, l);
+	EXPECT_FALSE(in_list(l, CONTEXTIDR_EL1));
+	EXPECT_TRUE(in_list(l, TPIDR_EL1));
+	ASSERT_EQ(1, rf_get_vms(&self->nl, getpid(), &vi, 1));
+	ASSERT_EQ(1, vi.nr_states);
+	EXPECT_EQ(TPIDR_EL1, vi.states[0].reg);
+	EXPECT_EQ(KVM_REGFILTER_STATE_GUARD_FAILED, vi.states[0].state);
+	ASSERT_EQ(0, rf_next_event(&ev_nl, &ev, 5000));
+	EXPECT_EQ(KVM_REGFILTER_EVENT_GUARD_FAILED, ev.event);
+	EXPECT_EQ(TPIDR_EL1, ev.reg);
+	free(l);
+	rf_nl_close(&ev_nl);
+}
+
+/* Every VM of the process uses the profile. */
+TEST_F(filter, two_vms)
+{
+	struct rf_test_entry e[] = { HIDE(CONTEXTIDR_EL1) };
+	struct rf_vm_info vi[4];
+	struct test_vm vm2;
+	struct kvm_reg_list *l1, *l2;
+	int v1, v2;
+
+	ASSERT_EQ(0, bind_self(&self->nl, e, 1));
+	v1 = new_vcpu(_metadata, self);
+	ASSERT_EQ(0, test_vm_create(&vm2));
+	v2 = test_vcpu_add(&vm2, 0);
+	ASSERT_LE(0, v2);
+	l1 = test_vcpu_reg_list(v1);
+	l2 = test_vcpu_reg_list(v2);
+	ASSERT_NE(NULL, l1);
+	ASSERT_NE(NULL, l2);
+	EXPECT_FALSE(in_list(l1, CONTEXTIDR_EL1));
+	EXPECT_FALSE(in_list(l2, CONTEXTIDR_EL1));
+	EXPECT_EQ(2, rf_get_vms(&self->nl, getpid(), vi, 4));
+	close(v2);
+	test_vm_destroy(&vm2);
+	free(l1);
+	free(l2);
+}
+
+/* Once the list is out, changes need force. */
+TEST_F(filter, seal_and_force)
+{
+	struct rf_test_entry e1[] = { HIDE(CONTEXTIDR_EL1) };
+	struct rf_test_entry e2[] = { HIDE(TPIDR_EL1) };
+	struct kvm_reg_list *l;
+	int vcpu;
+
+	ASSERT_EQ(0, bind_self(&self->nl, e1, 1));
+	vcpu = new_vcpu(_metadata, self);
+	/* Before the list is handed out: free to change. */
+	ASSERT_EQ(0, rf_set_profile(&self->nl, getpid(), 0, e1, 1));
+	l = test_vcpu_reg_list(vcpu);
+	ASSERT_NE(NULL, l);
+	free(l);
+	EXPECT_EQ(-EBUSY, rf_set_profile(&self->nl, getpid(), 0, e2, 1));
+	EXPECT_NE(0, strlen(self->nl.extack));
+	TH_LOG("extack: %s", self->nl.extack);
+	EXPECT_EQ(-EBUSY, rf_clear_profile(&self->nl, getpid(), 0));
+	ASSERT_EQ(0, rf_set_profile(&self->nl, getpid(), KVM_REGFILTER_SET_FLAGS_FORCE, e2, 1));
+	l = test_vcpu_reg_list(vcpu);
+	ASSERT_NE(NULL, l);
+	EXPECT_TRUE(in_list(l, CONTEXTIDR_EL1));
+	EXPECT_FALSE(in_list(l, TPIDR_EL1));
+	free(l);
+	ASSERT_EQ(0, rf_clear_profile(&self->nl, getpid(), KVM_REGFILTER_SET_FLAGS_FORCE));
+	l = test_vcpu_reg_list(vcpu);
+	ASSERT_NE(NULL, l);
+	EXPECT_TRUE(in_list(l, TPIDR_EL1));
+	free(l);
+}
+
+/* Destroying the VM frees its state. */
+TEST_F(filter, vm_destroy_frees)
+{
+	struct rf_test_entry e[] = { HIDE(CONTEXTIDR_EL1) };
+	struct rf_vm_info vi;
+	struct kvm_reg_list *l;
+	int vcpu;
+
+	ASSERT_EQ(0, bind_self(&self->nl, e, 1));
+	vcpu = new_vcpu(_metadata, self);
+	l = test_vcpu_reg_list(vcpu);
+	free(l);
+	ASSERT_EQ(1, rf_get_vms(&self->nl, getpid(), &vi, 1));
+	close(vcpu);
+	test_vm_destroy(&self->vm);
+	self->have_vm = false;
+	usleep(100 * 1000);
+	EXPECT_EQ(0, rf_get_vms(&self->nl, getpid(), &vi, 1));
+}
+
+/* A process's exit frees its binding and VMs. */
+TEST_F(filter, process_exit_frees)
+{
+	struct rf_test_entry e[] = { HIDE(CONTEXTIDR_EL1) };
+	struct rf_vm_info vi;
+	int status, ret;
+	pid_t child;
+
+	child = fork();
+	ASSERT_LE(0, child);
+	if (child == 0) {
+		struct test_vm vm;
+		struct kvm_reg_list *l;
+		int vcpu;
+
+		if (bind_self(&self->nl, e, 1) || test_vm_create(&vm))
+			_exit(1);
+		vcpu = test_vcpu_add(&vm, 0);
+		l = vcpu < 0 ? NULL : test_vcpu_reg_list(vcpu);
+		_exit(l && !in_list(l, CONTEXTIDR_EL1) ? 0 : 2);
+	}
+	ASSERT_EQ(child, waitpid(child, &status, 0));
+	ASSERT_EQ(0, WEXITSTATUS(status));
+	ret = rf_get_vms(&self->nl, 0, &vi, 1);
+	EXPECT_GE(0, ret) TH_LOG("VMs of all processes: %d", ret);
+	ret = rf_clear_profile(&self->nl, child, 0);
+	EXPECT_EQ(-ESRCH, ret) TH_LOG("clear-profile of the exited child: %s", self->nl.extack);
+}
+
+FIXTURE(nl) {
+	struct rf_nl nl;
+	struct rf_msg m;
+};
+
+FIXTURE_SETUP(nl)
+{
+	ASSERT_EQ(0, rf_nl_open(&self->nl));
+}
+
+FIXTURE_TEARDOWN(nl)
+{
+	rf_nl_close(&self->nl);
+}
+
+/* Each malformed request fails with an errno and an extended-ack text. */
+TEST_F(nl, malformed_requests)
+{
+	struct rf_msg *m = &self->m;
+	int i, ret;
+
+#define EXPECT_REFUSED(want) do {						\
+		ret = rf_nl_transact(&self->nl, m, NULL, NULL);			\
+		EXPECT_EQ(want, ret);						\
+		EXPECT_NE(0, strlen(self->nl.extack));				\
+		TH_LOG("line %d: %s: %s", __LINE__, strerror(-ret), self->nl.extack); \
+	} while (0)
+
+	/* No pid. */
+	rf_msg_init(m, &self->nl, KVM_REGFILTER_CMD_SET_PROFILE, 0);
+	EXPECT_REFUSED(-EINVAL);
+	/* A pid of the wrong width. */
+	rf_msg_init(m, &self->nl, KVM_REGFILTER_CMD_SET_PROFILE, 0);
+	rf_put(m, KVM_REGFILTER_A_PID, "\1\0", 2);
+	EXPECT_REFUSED(-EINVAL);
+	/* An unknown attribute. */
+	rf_msg_init(m, &self->nl, KVM_REGFILTER_CMD_SET_PROFILE, 0);
+	rf_put_u32(m, KVM_REGFILTER_A_PID, getpid());
+	rf_put_u32(m, 99, 1);
+	EXPECT_REFUSED(-EINVAL);
+	/* An unknown flag. */
+	rf_msg_init(m, &self->nl, KVM_REGFILTER_CMD_SET_PROFILE, 0);
+	rf_put_u32(m, KVM_REGFILTER_A_PID, getpid());
+	rf_put_u32(m, KVM_REGFILTER_A_FLAGS, 0x80);
+	EXPECT_REFUSED(-EINVAL);
+	/* An entry with a 32-bit reg. */
+	rf_msg_init(m, &self->nl, KVM_REGFILTER_CMD_SET_PROFILE, 0);
+	rf_put_u32(m, KVM_REGFILTER_A_PID, getpid());
+	rf_nest_start(m, KVM_REGFILTER_A_ENTRY);
+	rf_put_u32(m, KVM_REGFILTER_A_ENTRY_REG, 5);
+	rf_put_u32(m, KVM_REGFILTER_A_ENTRY_ACTION, 0);
+	rf_nest_end(m);
+	EXPECT_REFUSED(-EINVAL);
+	/* An unknown action. */
+	rf_msg_init(m, &self->nl, KVM_REGFILTER_CMD_SET_PROFILE, 0);
+	rf_put_u32(m, KVM_REGFILTER_A_PID, getpid());
+	rf_nest_start(m, KVM_REGFILTER_A_ENTRY);
+	rf_put_u64(m, KVM_REGFILTER_A_ENTRY_REG, CONTEXTIDR_EL1);
+	rf_put_u32(m, KVM_REGFILTER_A_ENTRY_ACTION, 7);
+	rf_nest_end(m);
+	EXPECT_REFUSED(-ERANGE);
+	/* A core register (not filterable). */
+	rf_msg_init(m, &self->nl, KVM_REGFILTER_CMD_SET_PROFILE, 0);
+	rf_put_u32(m, KVM_REGFILTER_A_PID, getpid());
+	rf_nest_start(m, KVM_REGFILTER_A_ENTRY);
+	rf_put_u64(m, KVM_REGFILTER_A_ENTRY_REG, 0x6030000000100000ULL);
+	rf_put_u32(m, KVM_REGFILTER_A_ENTRY_ACTION, 0);
+	rf_nest_end(m);
+	EXPECT_REFUSED(-EINVAL);
+	/* A register twice. */
+	rf_msg_init(m, &self->nl, KVM_REGFILTER_CMD_SET_PROFILE, 0);
+	rf_put_u32(m, KVM_REGFILTER_A_PID, getpid());
+	for (i = 0; i < 2; i++) {
+		rf_nest_start(m, KVM_REGFILTER_A_ENTRY);
+		rf_put_u64(m, KVM_REGFILTER_A_ENTRY_REG, CONTEXTIDR_EL1);
+		rf_put_u32(m, KVM_REGFILTER_A_ENTRY_ACTION, 0);
+		rf_nest_end(m);
+	}
+	EXPECT_REFUSED(-EINVAL);
+	/* A fake without a value. */
+	rf_msg_init(m, &self->nl, KVM_REGFILTER_CMD_SET_PROFILE, 0);
+	rf_put_u32(m, KVM_REGFILTER_A_PID, getpid());
+	rf_nest_start(m, KVM_REGFILTER_A_ENTRY);
+	rf_put_u64(m, KVM_REGFILTER_A_ENTRY_REG, FAKE_REG);
+	rf_put_u32(m, KVM_REGFILTER_A_ENTRY_ACTION, KVM_REGFILTER_ACTION_FAKE);
+	rf_nest_end(m);
+	EXPECT_REFUSED(-EINVAL);
+	/* Too many entries. */
+	rf_msg_init(m, &self->nl, KVM_REGFILTER_CMD_SET_PROFILE, 0);
+	rf_put_u32(m, KVM_REGFILTER_A_PID, getpid());
+	for (i = 0; i <= KVM_REGFILTER_MAX_ENTRIES; i++) {
+		rf_nest_start(m, KVM_REGFILTER_A_ENTRY);
+		rf_put_u64(m, KVM_REGFILTER_A_ENTRY_REG, SYSREG(3, 0, 15, 0, 0) + i);
+		rf_put_u32(m, KVM_REGFILTER_A_ENTRY_ACTION, 0);
+		rf_nest_end(m);
+	}
+	EXPECT_REFUSED(-E2BIG);
+	/* No such process. */
+	rf_msg_init(m, &self->nl, KVM_REGFILTER_CMD_GET_PROFILE, 0);
+	rf_put_u32(m, KVM_REGFILTER_A_PID, 0x3ffffff);
+	EXPECT_REFUSED(-ESRCH);
+	/* A process without a profile. */
+	rf_msg_init(m, &self->nl, KVM_REGFILTER_CMD_GET_PROFILE, 0);
+	rf_put_u32(m, KVM_REGFILTER_A_PID, getpid());
+	EXPECT_REFUSED(-ENOENT);
+}
+
+/* Random bytes after a valid header: refused, never a kernel complaint. */
+TEST_F(nl, random_bytes)
+{
+	struct rf_msg *m = &self->m;
+	int i, j, n, cmd, refused = 0;
+
+	srandom(1234);
+	for (i = 0; i < 2000; i++) {
+		cmd = 1 + random() % KVM_REGFILTER_CMD_MAX;
+		rf_msg_init(m, &self->nl, cmd, cmd >= KVM_REGFILTER_CMD_GET_BINDINGS &&
+			    random() % 2 ? NLM_F_DUMP : 0);
+		n = random() % 256;
+		for (j = 0; j < n; j++)
+			m->buf[m->len + j] = random();
+		m->len += n;
+		if (rf_nl_transact(&self->nl, m, NULL, NULL) < 0)
+			refused++;
+	}
+	TH_LOG("%d of 2000 random requests refused", refused);
+	EXPECT_LT(1500, refused);
+}
+
+/* An unprivileged process may configure itself, not others. */
+TEST(unprivileged)
+{
+	struct rf_test_entry e[] = { HIDE(CONTEXTIDR_EL1) };
+	pid_t child;
+	int status;
+
+	child = fork();
+	ASSERT_LE(0, child);
+	if (child == 0) {
+		struct rf_nl nl;
+		int ret;
+
+		if (setgid(65534) || setuid(65534))
+			_exit(10);
+		if (rf_nl_open(&nl))
+			_exit(11);
+		ret = rf_set_profile(&nl, getpid(), 0, e, 1);
+		if (ret) {
+			fprintf(stderr, "# self: %s (%s)\n", strerror(-ret), nl.extack);
+			_exit(12);
+		}
+		ret = rf_set_profile(&nl, 1, 0, e, 1);
+		fprintf(stderr, "# pid 1: %s (%s)\n", strerror(-ret), nl.extack);
+		if (ret != -EPERM || !nl.extack[0])
+			_exit(13);
+		_exit(0);
+	}
+	ASSERT_EQ(child, waitpid(child, &status, 0));
+	EXPECT_EQ(0, WEXITSTATUS(status));
+}
+
+/* The module cannot be unloaded while a filtered vcpu file is open. */
+TEST_F(filter, unload_refused)
+{
+	struct rf_test_entry e[] = { HIDE(CONTEXTIDR_EL1) };
+	int vcpu, ret;
+
+	ASSERT_EQ(0, bind_self(&self->nl, e, 1));
+	vcpu = new_vcpu(_metadata, self);
+	ASSERT_LE(0, vcpu);
+	ret = syscall(SYS_delete_module, "kvm_regfilter", O_NONBLOCK);
+	EXPECT_EQ(-1, ret);
+	EXPECT_EQ(EWOULDBLOCK, errno);
+}
+
+struct hammer {
+	int vcpu;
+	volatile bool *stop;
+	long ops, errors;
+};
+
+static void *hammer_fn(void *arg)
+{
+	struct hammer *h = arg;
+	struct kvm_reg_list *l;
+	uint64_t v;
+	int ret;
+
+	while (!*h->stop) {
+		/*
+		 * A forced change between the count and the fetch makes the
+		 * fetch E2BIG, as KVM does when its list grows: ask again.
+		 */
+		struct kvm_reg_list probe = { .n = 0 };
+
+		if (ioctl(h->vcpu, KVM_GET_REG_LIST, &probe) == 0 || errno != E2BIG) {
+			h->errors++;
+			continue;
+		}
+		l = calloc(1, sizeof(*l) + (probe.n + 8) * 8);
+		l->n = probe.n;
+		ret = ioctl(h->vcpu, KVM_GET_REG_LIST, l) < 0 ? -errno : 0;
+		if (ret && ret != -E2BIG)
+			h->errors++;
+		free(l);
+		ret = test_get_reg(h->vcpu, TPIDR_EL1, &v);
+		if (ret)
+			h->errors++;
+		ret = test_set_reg(h->vcpu, TPIDR_EL1, h->ops);
+		if (ret)
+			h->errors++;
+		/* Hidden or not depending on the moment: either answer is fine. */
+		ret = test_get_reg(h->vcpu, CONTEXTIDR_EL1, &v);
+		if (ret && ret != -ENOENT)
+			h->errors++;
+		h->ops++;
+	}
+	return NULL;
+}
+
+/* Profile changes while threads hammer the register ioctls. */
+TEST_F(filter, concurrent_changes)
+{
+	struct rf_test_entry a[] = { HIDE(CONTEXTIDR_EL1), FAKE(FAKE_REG, 1, 0) };
+	struct rf_test_entry b[] = { FAKE(FAKE_REG2, 2, 0), PIN(RF_PSCI_VERSION, 0x10000) };
+	struct hammer h[4];
+	pthread_t t[4];
+	volatile bool stop = false;
+	long changes = 0, ops = 0, errors = 0;
+	time_t end;
+	int i;
+
+	ASSERT_EQ(0, bind_self(&self->nl, a, 2));
+	for (i = 0; i < 4; i++) {
+		h[i] = (struct hammer){ .vcpu = new_vcpu(_metadata, self), .stop = &stop };
+		ASSERT_LE(0, h[i].vcpu);
+		ASSERT_EQ(0, pthread_create(&t[i], NULL, hammer_fn, &h[i]));
+	}
+	end = time(NULL) + 8;
+	while (time(NULL) < end) {
+		ASSERT_EQ(0, rf_set_profile(&self->nl, getpid(), KVM_REGFILTER_SET_FLAGS_FORCE,
+					    changes % 2 ? a : b, 2));
+		changes++;
+		if (changes % 7 == 0)
+			ASSERT_EQ(0, rf_clear_profile(&self->nl, getpid(),
+						      KVM_REGFILTER_SET_FLAGS_FORCE));
+	}
+	stop = true;
+	for (i = 0; i < 4; i++) {
+		pthread_join(t[i], NULL);
+		ops += h[i].ops;
+		errors += h[i].errors;
+	}
+	TH_LOG("%ld profile changes, %ld rounds of register ioctls, %ld errors",
+	       changes, ops, errors);
+	EXPECT_LT(10, changes);
+	EXPECT_LT(10, ops);
+	EXPECT_EQ(0, errors);
+}
+
+TEST_HARNESS_MAIN
