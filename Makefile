@@ -28,6 +28,7 @@ check:
 
 host-tests:
 	@$(MAKE) -s -C tools/lib test; rc=$$?; \
+		$(MAKE) -s -C kmod test || rc=1; \
 		$(MAKE) -s -C uapi check || rc=1; exit $$rc
 
 modules:
