@@ -7,6 +7,7 @@
 #                         KERNELS="6.12" and MODES="vhe" run a subset
 #   make shell            a shell in one emulated host (KERNEL=6.12 MODE=vhe)
 #   make bless            regenerate selftests/blessed/ from the kernels
+#   make bench            what the filter costs, in each kernel and mode
 #   make host-tests       the host unit tests only (TAP)
 #   make modules          cross-build kmod/ for every kernel
 #   make style            checkpatch --strict on kmod/ and tools/lib/
@@ -40,6 +41,9 @@ shell:
 bless:
 	@$(TESTVM) bless $(TESTVM_OPTS)
 
+bench:
+	@$(TESTVM) bench $(TESTVM_OPTS)
+
 # Kernel code: --strict as it is.  Userspace: the same, except that it
 # uses C's own fixed-width types.
 CHECKPATCH_USER_IGNORE := PREFER_KERNEL_TYPES,CAMELCASE
@@ -56,4 +60,4 @@ clean:
 	@$(MAKE) -s -C tools/lib clean
 	@$(MAKE) -s -C selftests clean KSFT_DIR=.
 
-.PHONY: all check host-tests modules shell bless style clean
+.PHONY: all check host-tests modules shell bless bench style clean

@@ -290,6 +290,7 @@ static int rf_prepare(struct rf_ctx *c, struct rf_vcpu **vp)
 static long rf_get_reg_list(struct file *file, unsigned long arg)
 {
 	struct kvm_reg_list __user *ul = (void __user *)arg;
+	struct rf_vcpu *v;
 	struct rf_ctx c;
 	u64 *real = NULL, *out = NULL, n_user;
 	u32 nreal, cnt;
@@ -303,17 +304,22 @@ static long rf_get_reg_list(struct file *file, unsigned long arg)
 		goto out;
 	}
 	mutex_lock(&c.vm->lock);
-	ret = rf_prepare(&c, NULL);
-	if (!ret)
+	ret = rf_prepare(&c, &v);
+	if (!ret && !v->real) {
 		ret = rf_real_list(&c, &real, &nreal);
+		if (!ret) {
+			v->real = real;
+			v->nreal = nreal;
+		}
+	}
 	if (ret)
 		goto unlock;
-	out = kvmalloc_array(nreal + c.vm->profile->nr_fakes + 1, sizeof(u64),
+	out = kvmalloc_array(v->nreal + c.vm->profile->nr_fakes + 1, sizeof(u64),
 			     GFP_KERNEL_ACCOUNT);
 	ret = -ENOMEM;
 	if (!out)
 		goto unlock;
-	cnt = rf_filter_list(real, nreal, c.vm->profile, c.vm->state, out);
+	cnt = rf_filter_list(v->real, v->nreal, c.vm->profile, c.vm->state, out);
 	ret = 0;
 unlock:
 	mutex_unlock(&c.vm->lock);
@@ -329,10 +335,41 @@ unlock:
 	else
 		WRITE_ONCE(c.vm->sealed, true);
 out:
-	kvfree(real);
 	kvfree(out);
 	rf_ctx_put(&c);
 	return ret;
+}
+
+/*
+ * The common case, without locks or references: a register the profile
+ * does not name, in a VM whose entries are evaluated and whose vcpu is
+ * pinned.  True if KVM can take the ioctl as it is.
+ */
+static bool rf_fast_pass(struct kvm_vcpu *vcpu, u64 id)
+{
+	struct rf_profile *p;
+	struct rf_vcpu *v;
+	struct rf_vm *vm;
+	bool pass = false;
+
+	/* A foreign mm or an uninitialised vcpu take the slow path to KVM. */
+	rcu_read_lock();
+	vm = rf_vm_find_rcu(vcpu->kvm);
+	if (!vm)
+		goto out;
+	p = rf_vm_profile_rcu(vm);
+	if (!p) {
+		pass = true;
+		goto out;
+	}
+	if (READ_ONCE(vm->profile) != p)
+		goto out;
+	v = xa_load(&vm->vcpus, vcpu->vcpu_idx);
+	pass = v && READ_ONCE(v->profile) == p && READ_ONCE(v->pinned) &&
+	       rf_profile_find(p, id) < 0;
+out:
+	rcu_read_unlock();
+	return pass;
 }
 
 static long rf_one_reg(struct file *file, unsigned int cmd, unsigned long arg)
@@ -346,6 +383,9 @@ static long rf_one_reg(struct file *file, unsigned int cmd, unsigned long arg)
 	int ret, idx;
 	u8 st;
 
+	if (get_user(reg.id, &((struct kvm_one_reg __user *)arg)->id) ||
+	    rf_fast_pass(file->private_data, reg.id))
+		return rf_kvm_vcpu_ioctl(file, cmd, arg);
 	ret = rf_ctx_get(file, &c);
 	if (ret <= 0)
 		return ret ? ret : rf_kvm_vcpu_ioctl(file, cmd, arg);
@@ -433,8 +473,11 @@ static long rf_vcpu_init(struct file *file, unsigned long arg)
 	if (!ret) {
 		/* An init resets the vcpu: pin again. */
 		v = rf_vm_vcpu(c.vm, c.vcpu);
-		if (v)
+		if (v) {
 			v->pinned = false;
+			kvfree(v->real);
+			v->real = NULL;
+		}
 		ret = rf_prepare(&c, NULL);
 	}
 	mutex_unlock(&c.vm->lock);

@@ -76,7 +76,7 @@ struct rf_binding *rf_binding_find(struct pid *pid)
 	return NULL;
 }
 
-static struct rf_vm *rf_vm_find_rcu(struct kvm *kvm)
+struct rf_vm *rf_vm_find_rcu(struct kvm *kvm)
 {
 	struct rf_vm *vm;
 
@@ -91,8 +91,10 @@ static void rf_vm_free(struct rf_vm *vm)
 	struct rf_vcpu *v;
 	unsigned long idx;
 
-	xa_for_each(&vm->vcpus, idx, v)
+	xa_for_each(&vm->vcpus, idx, v) {
+		kvfree(v->real);
 		kfree(v);
+	}
 	xa_destroy(&vm->vcpus);
 	rf_profile_put(vm->profile);
 	kfree(vm->state);
@@ -137,6 +139,13 @@ struct rf_vm *rf_vm_get(struct kvm_vcpu *vcpu)
 	if (new)
 		rf_vm_free(new);
 	return vm;
+}
+
+struct rf_profile *rf_vm_profile_rcu(struct rf_vm *vm)
+{
+	struct rf_binding *b = rf_binding_find_rcu(vm->owner);
+
+	return b ? rcu_dereference(b->profile) : NULL;
 }
 
 struct rf_profile *rf_vm_profile(struct rf_vm *vm)
@@ -191,9 +200,14 @@ struct rf_vcpu *rf_vm_vcpu(struct rf_vm *vm, struct kvm_vcpu *vcpu)
 		kfree(v);
 		return NULL;
 	}
-	if (!old)
+	if (old) {
+		/* KVM's list does not depend on the profile: keep it. */
+		v->real = old->real;
+		v->nreal = old->nreal;
+		kfree_rcu(old, rcu);
+	} else {
 		vm->nr_vcpus++;
-	kfree(old);
+	}
 	return v;
 }
 

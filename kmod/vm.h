@@ -26,8 +26,16 @@ struct rf_binding {
 };
 
 struct rf_vcpu {
+	struct rcu_head rcu;		/* read locklessly by rf_fast_pass() */
 	const struct rf_profile *profile;	/* what vals[] belong to */
 	bool pinned;			/* pins done under vm->profile */
+	/*
+	 * KVM's own list for this vcpu, fetched once: it is fixed from the
+	 * vcpu's (finalised) init on, and asking KVM for it needs a scratch
+	 * mapping, whose unmap flushes the TLB.
+	 */
+	u64 *real;
+	u32 nreal;
 	u64 vals[];			/* per entry; fakes only */
 };
 
@@ -69,6 +77,9 @@ bool rf_bound_rcu(struct pid *pid);
  * VM's state, created on first use.
  */
 struct rf_vm *rf_vm_get(struct kvm_vcpu *vcpu);
+/* Under RCU: the VM's state if it has any, and its owner's profile. */
+struct rf_vm *rf_vm_find_rcu(struct kvm *kvm);
+struct rf_profile *rf_vm_profile_rcu(struct rf_vm *vm);
 struct rf_profile *rf_vm_profile(struct rf_vm *vm);
 void rf_vm_destroyed(struct kvm *kvm);	/* atomic context */
 struct rf_vcpu *rf_vm_vcpu(struct rf_vm *vm, struct kvm_vcpu *vcpu);

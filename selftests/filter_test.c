@@ -19,6 +19,7 @@
 #include <sys/wait.h>
 
 #include "kselftest_harness.h"
+#include "guest.h"
 #include "kvm_util.h"
 #include "rf_nl.h"
 
@@ -357,6 +358,39 @@ TEST_F(filter, pin_psci_version)
 	ASSERT_EQ(1, rf_get_vms(&self->nl, getpid(), &vi, 1));
 	EXPECT_LE(1, vi.pins_applied);
 	EXPECT_EQ(0, vi.nr_states);
+}
+
+/* The guest itself sees the pinned PSCI version (PSCI_VERSION call). */
+TEST_F(filter, pin_psci_version_guest)
+{
+	struct rf_test_entry e[] = { PIN(RF_PSCI_VERSION, 0x10000) };
+	struct test_guest g;
+	uint64_t v, stock = 0;
+	int vcpu;
+
+	/* What this kernel's guests see without a profile. */
+	ASSERT_EQ(0, test_vm_create(&self->vm));
+	self->have_vm = true;
+	vcpu = test_vcpu_add(&self->vm, 0);
+	ASSERT_LE(0, vcpu);
+	ASSERT_EQ(0, test_guest_load(&self->vm, &g, vcpu, guest_psci_version,
+				     guest_psci_version_len));
+	ASSERT_EQ(0, test_guest_run_mmio(&g, &stock));
+	test_guest_unload(&g);
+	close(vcpu);
+	test_vm_destroy(&self->vm);
+	self->have_vm = false;
+	TH_LOG("stock PSCI version seen by the guest: %llu.%llu",
+	       (unsigned long long)stock >> 16, (unsigned long long)stock & 0xffff);
+	EXPECT_LE(0x10001, stock);
+
+	ASSERT_EQ(0, bind_self(&self->nl, e, 1));
+	vcpu = new_vcpu(_metadata, self);
+	ASSERT_EQ(0, test_guest_load(&self->vm, &g, vcpu, guest_psci_version,
+				     guest_psci_version_len));
+	ASSERT_EQ(0, test_guest_run_mmio(&g, &v));
+	EXPECT_EQ(0x10000, v);
+	test_guest_unload(&g);
 }
 
 /* A value KVM refuses fails the vcpu's init, with an event. */

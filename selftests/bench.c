@@ -1,0 +1,204 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * What the filter costs, measured in one run, interleaved:
+ *   stock       the module not loaded
+ *   unfiltered  loaded, the VM's process has no profile
+ *   filtered    loaded, a 4-entry profile (2 hides, 2 fakes)
+ * For each: a full register sync of one vcpu as a VMM does it around a
+ * migration (KVM_GET_REG_LIST, then GET and SET of every register), and
+ * the run path (KVM_RUN of a guest that spins a counted loop and exits).
+ *
+ *   bench MODULE.ko [ROUNDS [TRIALS]]
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/ioctl.h>
+#include <sys/syscall.h>
+
+#include "guest.h"
+#include "kvm_util.h"
+#include "rf_nl.h"
+
+enum { STOCK, UNFILTERED, FILTERED, NR_MODES };
+static const char *const mode_name[] = { "stock", "unfiltered", "filtered" };
+
+static double now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e6 + ts.tv_nsec / 1e3;
+}
+
+static int module_load(const char *ko)
+{
+	int fd = open(ko, O_RDONLY | O_CLOEXEC), ret;
+
+	if (fd < 0)
+		return -errno;
+	ret = syscall(SYS_finit_module, fd, "", 0);
+	close(fd);
+	return ret && errno != EEXIST ? -errno : 0;
+}
+
+static int module_unload(void)
+{
+	int ret = syscall(SYS_delete_module, "kvm_regfilter", O_NONBLOCK);
+
+	return ret && errno != ENOENT ? -errno : 0;
+}
+
+/* Per register ioctl, in microseconds: a full sync, `rounds` times. */
+static double sync_cost(int vcpu, int rounds, long *errors)
+{
+	struct kvm_reg_list *l = NULL;
+	double t0, t1;
+	uint64_t i, v, ops = 0;
+	int r;
+
+	t0 = now_us();
+	for (r = 0; r < rounds; r++) {
+		free(l);
+		l = test_vcpu_reg_list(vcpu);
+		if (!l)
+			return -1;
+		ops += 2;
+		for (i = 0; i < l->n; i++) {
+			if (test_get_reg(vcpu, l->reg[i], &v))
+				(*errors)++;
+			else if (test_set_reg(vcpu, l->reg[i], v))
+				(*errors)++;
+			ops += 2;
+		}
+	}
+	t1 = now_us();
+	free(l);
+	return (t1 - t0) / ops;
+}
+
+/* Per KVM_RUN of the loop guest, in microseconds. */
+static double run_cost(struct test_vm *vm, int vcpu, int runs)
+{
+	struct test_guest g;
+	double t0, t1;
+	uint64_t v;
+	int r;
+
+	if (test_guest_load(vm, &g, vcpu, guest_loop, guest_loop_len))
+		return -1;
+	/* Only KVM_RUN in the timed loop: the guest restarts by itself. */
+	for (r = 0; r < 20; r++)
+		if (test_guest_run_mmio(&g, &v))
+			return -1;
+	t0 = now_us();
+	for (r = 0; r < runs; r++)
+		if (test_guest_run_mmio(&g, &v))
+			return -1;
+	t1 = now_us();
+	test_guest_unload(&g);
+	return (t1 - t0) / runs;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static double median(double *v, int n)
+{
+	qsort(v, n, sizeof(*v), cmp_double);
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+int main(int argc, char **argv)
+{
+	const uint64_t ctx = 0x603000000013c681ULL, tpidr = 0x603000000013c684ULL;
+	struct rf_test_entry profile[] = {
+		{ .reg = ctx, .action = KVM_REGFILTER_ACTION_HIDE },
+		{ .reg = tpidr, .action = KVM_REGFILTER_ACTION_HIDE },
+		{ .reg = 0x603000000013c7f0ULL, .action = KVM_REGFILTER_ACTION_FAKE, .value = 1 },
+		{ .reg = 0x603000000013c7f1ULL, .action = KVM_REGFILTER_ACTION_FAKE, .value = 2 },
+	};
+	int rounds = argc > 2 ? atoi(argv[2]) : 20, trials = argc > 3 ? atoi(argv[3]) : 5;
+	double sync[NR_MODES][32], run[NR_MODES][32], rs[32], rr[32];
+	long errors = 0;
+	int t, k, m, ret;
+
+	if (argc < 2 || trials > 32) {
+		fprintf(stderr, "usage: bench MODULE.ko [ROUNDS [TRIALS<=32]]\n");
+		return 2;
+	}
+	for (t = 0; t < trials; t++) {
+		/* Rotate the order of the modes from trial to trial. */
+		for (k = 0; k < NR_MODES; k++) {
+			struct test_vm vm;
+			struct rf_nl nl;
+			int vcpu;
+
+			m = (t + k) % NR_MODES;
+			ret = m == STOCK ? module_unload() : module_load(argv[1]);
+			if (ret) {
+				fprintf(stderr, "bench: %s the module: %s\n",
+					m == STOCK ? "unloading" : "loading", strerror(-ret));
+				return 1;
+			}
+			if (m == FILTERED) {
+				if (rf_nl_open(&nl) ||
+				    rf_set_profile(&nl, getpid(), KVM_REGFILTER_SET_FLAGS_FORCE,
+						   profile, 4)) {
+					fprintf(stderr, "bench: cannot set the profile\n");
+					return 1;
+				}
+			}
+			if (test_vm_create(&vm))
+				return 1;
+			vcpu = test_vcpu_add(&vm, 0);
+			if (vcpu < 0)
+				return 1;
+			sync_cost(vcpu, 1, &errors);	/* warm up */
+			sync[m][t] = sync_cost(vcpu, rounds, &errors);
+			run[m][t] = run_cost(&vm, vcpu, 1000);
+			close(vcpu);
+			test_vm_destroy(&vm);
+			if (m == FILTERED) {
+				rf_clear_profile(&nl, getpid(), KVM_REGFILTER_SET_FLAGS_FORCE);
+				rf_nl_close(&nl);
+			}
+			if (sync[m][t] < 0 || run[m][t] < 0) {
+				fprintf(stderr, "bench: %s trial %d failed\n", mode_name[m], t);
+				return 1;
+			}
+			printf("bench: trial %d %-10s sync %.2f us/ioctl, run %.1f us/KVM_RUN\n",
+			       t + 1, mode_name[m], sync[m][t], run[m][t]);
+			fflush(stdout);
+		}
+	}
+	for (t = 0; t < trials; t++) {
+		rs[t] = sync[UNFILTERED][t] / sync[STOCK][t];
+		rr[t] = run[UNFILTERED][t] / run[STOCK][t];
+	}
+	printf("bench: register sync, unfiltered/stock: median %.3f (goal <= 1.05)\n",
+	       median(rs, trials));
+	printf("bench: run path, unfiltered/stock: median %.3f (goal <= 1.01)\n",
+	       median(rr, trials));
+	for (t = 0; t < trials; t++) {
+		rs[t] = sync[FILTERED][t] / sync[UNFILTERED][t];
+		rr[t] = run[FILTERED][t] / run[STOCK][t];
+	}
+	printf("bench: register sync, filtered/unfiltered: median %.3f (goal <= 1.15)\n",
+	       median(rs, trials));
+	printf("bench: run path, filtered/stock: median %.3f\n", median(rr, trials));
+	for (m = 0; m < NR_MODES; m++)
+		printf("bench: %-10s median sync %.2f us/ioctl, run %.1f us/KVM_RUN\n",
+		       mode_name[m], median(sync[m], trials), median(run[m], trials));
+	printf("bench: %d trials of %d sync rounds, %ld register ioctls failed\n",
+	       trials, rounds, errors);
+	return 0;
+}
