@@ -4,7 +4,6 @@
  * tools/lib/tests can run it on the host.
  */
 #ifdef __KERNEL__
-#include <linux/bsearch.h>
 #include <linux/errno.h>
 #include <linux/sort.h>
 #else
@@ -108,13 +107,23 @@ int rf_profile_finish(struct rf_profile *p, u64 *dup)
 	return 0;
 }
 
+/* On every filtered register ioctl: an open-coded binary search. */
 int rf_profile_find(const struct rf_profile *p, u64 reg)
 {
-	struct rf_entry key = { .reg = reg };
-	const struct rf_entry *e;
+	u32 lo = 0, hi = p->nr;
 
-	e = bsearch(&key, p->entries, p->nr, sizeof(p->entries[0]), rf_cmp_entry);
-	return e ? (int)(e - p->entries) : -1;
+	while (lo < hi) {
+		u32 mid = lo + (hi - lo) / 2;
+		u64 r = p->entries[mid].reg;
+
+		if (r == reg)
+			return mid;
+		if (r < reg)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return -1;
 }
 
 u32 rf_filter_list(const u64 *real, u32 nreal, const struct rf_profile *p,

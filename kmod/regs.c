@@ -30,6 +30,7 @@
 #define RF_MAX_REAL_REGS	8192
 
 struct rf_ctx {
+	unsigned long gen;		/* rf_cfg_gen before the lookup */
 	struct file *file;
 	struct kvm_vcpu *vcpu;
 	struct rf_vm *vm;
@@ -43,6 +44,7 @@ struct rf_ctx {
  */
 static int rf_ctx_get(struct file *file, struct rf_ctx *c)
 {
+	c->gen = smp_load_acquire(&rf_cfg_gen);
 	c->file = file;
 	c->vcpu = file->private_data;
 	c->p = NULL;
@@ -282,6 +284,9 @@ static int rf_prepare(struct rf_ctx *c, struct rf_vcpu **vp)
 	if (!v)
 		return -ENOMEM;
 	ret = rf_vcpu_pin(c, v);
+	/* vm->profile is c->p, the binding's as of c->gen. */
+	if (!ret)
+		WRITE_ONCE(v->gen, c->gen);
 	if (vp)
 		*vp = v;
 	return ret;
@@ -312,16 +317,26 @@ static long rf_get_reg_list(struct file *file, unsigned long arg)
 			v->nreal = nreal;
 		}
 	}
-	if (ret)
+	if (ret || v->filtered)
 		goto unlock;
-	out = kvmalloc_array(v->nreal + c.vm->profile->nr_fakes + 1, sizeof(u64),
-			     GFP_KERNEL_ACCOUNT);
+	v->filtered = kvmalloc_array(v->nreal + c.vm->profile->nr_fakes + 1,
+				     sizeof(u64), GFP_KERNEL_ACCOUNT);
 	ret = -ENOMEM;
-	if (!out)
+	if (!v->filtered)
 		goto unlock;
-	cnt = rf_filter_list(v->real, v->nreal, c.vm->profile, c.vm->state, out);
+	v->nfiltered = rf_filter_list(v->real, v->nreal, c.vm->profile,
+				      c.vm->state, v->filtered);
 	ret = 0;
 unlock:
+	/* A copy: a forced profile change may replace v once we unlock. */
+	if (!ret) {
+		cnt = v->nfiltered;
+		out = kvmalloc_array(cnt + 1, sizeof(u64), GFP_KERNEL_ACCOUNT);
+		if (out)
+			memcpy(out, v->filtered, cnt * sizeof(u64));
+		else
+			ret = -ENOMEM;
+	}
 	mutex_unlock(&c.vm->lock);
 	if (ret)
 		goto out;
@@ -347,27 +362,23 @@ out:
  */
 static bool rf_fast_pass(struct kvm_vcpu *vcpu, u64 id)
 {
-	struct rf_profile *p;
+	unsigned long gen = smp_load_acquire(&rf_cfg_gen);
 	struct rf_vcpu *v;
 	struct rf_vm *vm;
 	bool pass = false;
 
-	/* A foreign mm or an uninitialised vcpu take the slow path to KVM. */
+	/*
+	 * v->gen == gen: no configuration changed since the slow path found
+	 * v->profile to be the binding's, so the binding need not be looked
+	 * up again.  A foreign mm or an uninitialised vcpu has no such v.
+	 */
 	rcu_read_lock();
 	vm = rf_vm_find_rcu(vcpu->kvm);
-	if (!vm)
-		goto out;
-	p = rf_vm_profile_rcu(vm);
-	if (!p) {
-		pass = true;
-		goto out;
+	if (vm) {
+		v = xa_load(&vm->vcpus, vcpu->vcpu_idx);
+		pass = v && READ_ONCE(v->gen) == gen && READ_ONCE(v->pinned) &&
+		       rf_profile_find(v->profile, id) < 0;
 	}
-	if (READ_ONCE(vm->profile) != p)
-		goto out;
-	v = xa_load(&vm->vcpus, vcpu->vcpu_idx);
-	pass = v && READ_ONCE(v->profile) == p && READ_ONCE(v->pinned) &&
-	       rf_profile_find(p, id) < 0;
-out:
 	rcu_read_unlock();
 	return pass;
 }
@@ -476,7 +487,9 @@ static long rf_vcpu_init(struct file *file, unsigned long arg)
 		if (v) {
 			v->pinned = false;
 			kvfree(v->real);
+			kvfree(v->filtered);
 			v->real = NULL;
+			v->filtered = NULL;
 		}
 		ret = rf_prepare(&c, NULL);
 	}

@@ -22,6 +22,13 @@
 #include "vm.h"
 
 DEFINE_MUTEX(rf_cfg_lock);
+unsigned long rf_cfg_gen;
+
+static void rf_cfg_changed(void)
+{
+	/* After the change is visible: readers that see the new gen see it. */
+	smp_store_release(&rf_cfg_gen, rf_cfg_gen + 1);
+}
 DEFINE_HASHTABLE(rf_bindings, 6);
 static atomic_t rf_nr_bindings = ATOMIC_INIT(0);
 
@@ -93,6 +100,7 @@ static void rf_vm_free(struct rf_vm *vm)
 
 	xa_for_each(&vm->vcpus, idx, v) {
 		kvfree(v->real);
+		kvfree(v->filtered);
 		kfree(v);
 	}
 	xa_destroy(&vm->vcpus);
@@ -139,13 +147,6 @@ struct rf_vm *rf_vm_get(struct kvm_vcpu *vcpu)
 	if (new)
 		rf_vm_free(new);
 	return vm;
-}
-
-struct rf_profile *rf_vm_profile_rcu(struct rf_vm *vm)
-{
-	struct rf_binding *b = rf_binding_find_rcu(vm->owner);
-
-	return b ? rcu_dereference(b->profile) : NULL;
 }
 
 struct rf_profile *rf_vm_profile(struct rf_vm *vm)
@@ -204,6 +205,7 @@ struct rf_vcpu *rf_vm_vcpu(struct rf_vm *vm, struct kvm_vcpu *vcpu)
 		/* KVM's list does not depend on the profile: keep it. */
 		v->real = old->real;
 		v->nreal = old->nreal;
+		kvfree(old->filtered);
 		kfree_rcu(old, rcu);
 	} else {
 		vm->nr_vcpus++;
@@ -237,6 +239,7 @@ static void rf_binding_free(struct rf_binding *b)
 {
 	hash_del_rcu(&b->node);
 	atomic_dec(&rf_nr_bindings);
+	rf_cfg_changed();
 	rf_profile_put(rcu_dereference_protected(b->profile, 1));
 	put_pid(b->pid);
 	kfree_rcu(b, rcu);
@@ -273,6 +276,7 @@ int rf_bind(struct pid *pid, struct rf_profile *p, bool force,
 		old = rcu_replace_pointer(b->profile, p, lockdep_is_held(&rf_cfg_lock));
 		rf_profile_put(old);
 	}
+	rf_cfg_changed();
 	/* Existing vcpus of the process use the profile from now on. */
 	rf_hook_attach_task(pid);
 	return 0;

@@ -29,6 +29,8 @@ struct rf_vcpu {
 	struct rcu_head rcu;		/* read locklessly by rf_fast_pass() */
 	const struct rf_profile *profile;	/* what vals[] belong to */
 	bool pinned;			/* pins done under vm->profile */
+	/* rf_cfg_gen when ->profile was last found to be the binding's. */
+	unsigned long gen;
 	/*
 	 * KVM's own list for this vcpu, fetched once: it is fixed from the
 	 * vcpu's (finalised) init on, and asking KVM for it needs a scratch
@@ -36,6 +38,9 @@ struct rf_vcpu {
 	 */
 	u64 *real;
 	u32 nreal;
+	/* What KVM_GET_REG_LIST returns under ->profile, once computed. */
+	u64 *filtered;
+	u32 nfiltered;
 	u64 vals[];			/* per entry; fakes only */
 };
 
@@ -61,6 +66,8 @@ struct rf_vm {
 };
 
 extern struct mutex rf_cfg_lock;
+/* Bumped by every configuration change: cached decisions are stale. */
+extern unsigned long rf_cfg_gen;
 
 int rf_vm_init(void);
 void rf_vm_exit(void);
@@ -77,9 +84,8 @@ bool rf_bound_rcu(struct pid *pid);
  * VM's state, created on first use.
  */
 struct rf_vm *rf_vm_get(struct kvm_vcpu *vcpu);
-/* Under RCU: the VM's state if it has any, and its owner's profile. */
+/* Under RCU: the VM's state if it has any. */
 struct rf_vm *rf_vm_find_rcu(struct kvm *kvm);
-struct rf_profile *rf_vm_profile_rcu(struct rf_vm *vm);
 struct rf_profile *rf_vm_profile(struct rf_vm *vm);
 void rf_vm_destroyed(struct kvm *kvm);	/* atomic context */
 struct rf_vcpu *rf_vm_vcpu(struct rf_vm *vm, struct kvm_vcpu *vcpu);
