@@ -34,6 +34,8 @@
 #define FAKE_REG2		SYSREG(3, 0, 15, 14, 1)
 #define DEMUX_CCSIDR0		0x6020000000110000ULL
 #define RF_PSCI_VERSION		0x6030000000140000ULL
+#define STD_BMAP		0x6030000000160000ULL	/* firmware, on every kernel */
+#define ABSENT_FW		0x6030000000160007ULL
 
 #define HIDE(r)		{ .reg = (r), .action = KVM_REGFILTER_ACTION_HIDE }
 #define FAKE(r, v, p)	{ .reg = (r), .action = KVM_REGFILTER_ACTION_FAKE, .value = (v), .policy = (p) }
@@ -177,6 +179,69 @@ TEST_F(filter, hide)
 	EXPECT_EQ(1, vi.sealed);
 	free(l);
 	free(ref);
+}
+
+/* A hidden firmware register fails as an absent firmware register does. */
+TEST_F(filter, hide_firmware)
+{
+	struct rf_test_entry e[] = { HIDE(STD_BMAP) };
+	struct kvm_one_reg bad = { .id = STD_BMAP, .addr = 8 };
+	struct kvm_one_reg bad_absent = { .id = ABSENT_FW, .addr = 8 };
+	struct kvm_reg_list *l;
+	uint64_t v;
+	int vcpu;
+
+	ASSERT_EQ(0, bind_self(&self->nl, e, 1));
+	vcpu = new_vcpu(_metadata, self);
+	l = test_vcpu_reg_list(vcpu);
+	ASSERT_NE(NULL, l);
+	EXPECT_FALSE(in_list(l, STD_BMAP));
+	EXPECT_EQ(-ENOENT, test_get_reg(vcpu, ABSENT_FW, &v));
+	EXPECT_EQ(-ENOENT, test_get_reg(vcpu, STD_BMAP, &v));
+	EXPECT_EQ(-ENOENT, test_set_reg(vcpu, ABSENT_FW, 0));
+	EXPECT_EQ(-ENOENT, test_set_reg(vcpu, STD_BMAP, 0));
+	EXPECT_EQ(-1, ioctl(vcpu, KVM_SET_ONE_REG, &bad_absent));
+	EXPECT_EQ(EFAULT, errno);
+	EXPECT_EQ(-1, ioctl(vcpu, KVM_SET_ONE_REG, &bad));
+	EXPECT_EQ(EFAULT, errno);
+	free(l);
+}
+
+/*
+ * vcpus that exist when the process is bound use the profile too; if one
+ * is initialised it may have handed out its list already: force needed.
+ */
+TEST_F(filter, existing_vcpus)
+{
+	struct rf_test_entry e[] = { HIDE(CONTEXTIDR_EL1) };
+	struct kvm_reg_list *l;
+	int fresh, used;
+
+	ASSERT_EQ(0, test_vm_create(&self->vm));
+	self->have_vm = true;
+	fresh = test_vcpu_create(&self->vm, 0);
+	ASSERT_LE(0, fresh);
+	ASSERT_EQ(0, bind_self(&self->nl, e, 1));
+	ASSERT_EQ(0, test_vcpu_init(&self->vm, fresh));
+	l = test_vcpu_reg_list(fresh);
+	ASSERT_NE(NULL, l);
+	EXPECT_FALSE(in_list(l, CONTEXTIDR_EL1));
+	free(l);
+
+	/* A second process state: an initialised vcpu, then a profile. */
+	ASSERT_EQ(0, rf_clear_profile(&self->nl, getpid(), KVM_REGFILTER_SET_FLAGS_FORCE));
+	used = test_vcpu_add(&self->vm, 1);
+	ASSERT_LE(0, used);
+	l = test_vcpu_reg_list(used);
+	ASSERT_NE(NULL, l);
+	EXPECT_TRUE(in_list(l, CONTEXTIDR_EL1));
+	free(l);
+	EXPECT_EQ(-EBUSY, rf_set_profile(&self->nl, getpid(), 0, e, 1));
+	ASSERT_EQ(0, rf_set_profile(&self->nl, getpid(), KVM_REGFILTER_SET_FLAGS_FORCE, e, 1));
+	l = test_vcpu_reg_list(used);
+	ASSERT_NE(NULL, l);
+	EXPECT_FALSE(in_list(l, CONTEXTIDR_EL1));
+	free(l);
 }
 
 /* Hiding a register the vcpu lacks changes nothing. */
@@ -574,6 +639,60 @@ TEST_F(filter, process_exit_frees)
 	EXPECT_GE(0, ret) TH_LOG("VMs of all processes: %d", ret);
 	ret = rf_clear_profile(&self->nl, child, 0);
 	EXPECT_EQ(-ESRCH, ret) TH_LOG("clear-profile of the exited child: %s", self->nl.extack);
+}
+
+/* A new process that gets an old one's pid does not inherit its profile. */
+TEST(pid_reuse)
+{
+	struct rf_test_entry e[] = { HIDE(CONTEXTIDR_EL1) };
+	struct rf_nl nl;
+	pid_t a = 0, b = -1;
+	int status, tries, fd, pfd[2];
+	char buf[32];
+
+	ASSERT_EQ(0, rf_nl_open(&nl));
+	for (tries = 0; tries < 5 && b != a; tries++) {
+		ASSERT_EQ(0, pipe(pfd));
+		a = fork();
+		ASSERT_LE(0, a);
+		if (a == 0) {
+			char c;
+
+			close(pfd[1]);
+			_exit(read(pfd[0], &c, 1) < 0);
+		}
+		close(pfd[0]);
+		ASSERT_EQ(0, rf_set_profile(&nl, a, 0, e, 1)) TH_LOG("%s", nl.extack);
+		close(pfd[1]);
+		ASSERT_EQ(a, waitpid(a, &status, 0));
+
+		/* Ask for the same number again. */
+		fd = open("/proc/sys/kernel/ns_last_pid", O_WRONLY);
+		ASSERT_LE(0, fd);
+		snprintf(buf, sizeof(buf), "%d", a - 1);
+		ASSERT_LT(0, write(fd, buf, strlen(buf)));
+		close(fd);
+		b = fork();
+		ASSERT_LE(0, b);
+		if (b == 0) {
+			struct test_vm vm;
+			struct kvm_reg_list *l;
+			int vcpu;
+
+			if (getpid() != a)
+				_exit(3);
+			if (test_vm_create(&vm))
+				_exit(1);
+			vcpu = test_vcpu_add(&vm, 0);
+			l = vcpu < 0 ? NULL : test_vcpu_reg_list(vcpu);
+			_exit(l && in_list(l, CONTEXTIDR_EL1) ? 0 : 2);
+		}
+		ASSERT_EQ(b, waitpid(b, &status, 0));
+		if (b == a)
+			EXPECT_EQ(0, WEXITSTATUS(status)) TH_LOG("pid %d reused with a profile", b);
+	}
+	ASSERT_EQ(a, b) TH_LOG("could not get pid %d again", a);
+	rf_nl_close(&nl);
 }
 
 FIXTURE(nl) {
