@@ -59,7 +59,10 @@
 static long (*kvm_vcpu_ioctl_fn)(struct file *, unsigned int, unsigned long);
 bool (*rf_ptrace_may_access)(struct task_struct *task, unsigned int mode);
 
-/* KVM's vcpu table (captured from the first vcpu file) and our copy. */
+/*
+ * KVM's vcpu table (captured from the first vcpu file) and our copy, which
+ * cannot be const: it is made from KVM's at run time.
+ */
 static const struct file_operations *kvm_vcpu_fops_p;
 static struct file_operations rf_vcpu_fops;
 static DEFINE_SPINLOCK(rf_fops_lock);

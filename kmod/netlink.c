@@ -74,7 +74,7 @@ static struct pid *rf_req_pid(struct genl_info *info)
 	}
 	if (!pid_has_task(pid, PIDTYPE_TGID)) {
 		put_pid(pid);
-		rf_extack(info->extack, a, "not a process id (a thread id, or the process has exited)");
+		rf_extack(info->extack, a, "not a process id (a thread id? or it has exited)");
 		return ERR_PTR(-ESRCH);
 	}
 	return pid;
@@ -118,9 +118,9 @@ static int rf_parse_entry(struct nlattr *nla, struct rf_entry *e,
 	}
 	e->reg = nla_get_u64(tb[KVM_REGFILTER_A_ENTRY_REG]);
 	e->action = nla_get_u32(tb[KVM_REGFILTER_A_ENTRY_ACTION]);
-	if (tb[KVM_REGFILTER_A_ENTRY_VALUE])
+	if (tb[KVM_REGFILTER_A_ENTRY_VALUE]) {
 		e->value = nla_get_u64(tb[KVM_REGFILTER_A_ENTRY_VALUE]);
-	else if (e->action != KVM_REGFILTER_ACTION_HIDE) {
+	} else if (e->action != KVM_REGFILTER_ACTION_HIDE) {
 		rf_extack(extack, nla, "a fake or pin entry needs a value");
 		return -EINVAL;
 	}
@@ -160,7 +160,7 @@ static struct rf_profile *rf_parse_profile(struct genl_info *info)
 	nlmsg_for_each_attr(nla, info->nlhdr, GENL_HDRLEN, rem)
 		if (nla_type(nla) == KVM_REGFILTER_A_ENTRY &&
 		    ++n > KVM_REGFILTER_MAX_ENTRIES) {
-			rf_extack(info->extack, nla, "too many entries (KVM_REGFILTER_MAX_ENTRIES)");
+			rf_extack(info->extack, nla, "too many entries in the profile");
 			return ERR_PTR(-E2BIG);
 		}
 	p = kvzalloc(struct_size(p, entries, n), GFP_KERNEL_ACCOUNT);

@@ -44,6 +44,7 @@ struct rf_ctx {
  */
 static int rf_ctx_get(struct file *file, struct rf_ctx *c)
 {
+	/* Acquire: pairs with rf_cfg_changed(); the lookup sees this gen's state. */
 	c->gen = smp_load_acquire(&rf_cfg_gen);
 	c->file = file;
 	c->vcpu = file->private_data;
@@ -362,6 +363,7 @@ out:
  */
 static bool rf_fast_pass(struct kvm_vcpu *vcpu, u64 id)
 {
+	/* Acquire: pairs with rf_cfg_changed(). */
 	unsigned long gen = smp_load_acquire(&rf_cfg_gen);
 	struct rf_vcpu *v;
 	struct rf_vm *vm;

@@ -21,14 +21,19 @@
 #include "hook.h"
 #include "vm.h"
 
+/* Serialises configuration: bindings, rf_cfg_gen, the reaper. */
 DEFINE_MUTEX(rf_cfg_lock);
 unsigned long rf_cfg_gen;
 
 static void rf_cfg_changed(void)
 {
-	/* After the change is visible: readers that see the new gen see it. */
+	/*
+	 * Release: a reader whose acquire sees the new gen also sees the
+	 * change (regs.c pairs with it).
+	 */
 	smp_store_release(&rf_cfg_gen, rf_cfg_gen + 1);
 }
+
 DEFINE_HASHTABLE(rf_bindings, 6);
 static atomic_t rf_nr_bindings = ATOMIC_INIT(0);
 
@@ -261,7 +266,7 @@ int rf_bind(struct pid *pid, struct rf_profile *p, bool force,
 	b = rf_binding_find(pid);
 	if (!b) {
 		if (atomic_read(&rf_nr_bindings) >= KVM_REGFILTER_MAX_BINDINGS) {
-			NL_SET_ERR_MSG(extack, "too many processes have a profile (KVM_REGFILTER_MAX_BINDINGS)");
+			NL_SET_ERR_MSG(extack, "too many processes have a profile");
 			return -ENOSPC;
 		}
 		b = kzalloc(sizeof(*b), GFP_KERNEL_ACCOUNT);

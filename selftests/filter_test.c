@@ -38,7 +38,8 @@
 #define ABSENT_FW		0x6030000000160007ULL
 
 #define HIDE(r)		{ .reg = (r), .action = KVM_REGFILTER_ACTION_HIDE }
-#define FAKE(r, v, p)	{ .reg = (r), .action = KVM_REGFILTER_ACTION_FAKE, .value = (v), .policy = (p) }
+#define FAKE(r, v, p)	{ .reg = (r), .action = KVM_REGFILTER_ACTION_FAKE, \
+			  .value = (v), .policy = (p) }
 #define PIN(r, v)	{ .reg = (r), .action = KVM_REGFILTER_ACTION_PIN, .value = (v) }
 
 static bool in_list(const struct kvm_reg_list *l, uint64_t id)
@@ -123,7 +124,7 @@ static int bind_self(struct rf_nl *nl, const struct rf_test_entry *e, int n)
 	return ret;
 }
 
-static int new_vcpu(struct __test_metadata *_metadata, FIXTURE_DATA(filter) *self)
+static int new_vcpu(struct __test_metadata *_metadata, struct _test_data_filter *self)
 {
 	int fd;
 
@@ -872,7 +873,7 @@ TEST_F(filter, unload_refused)
 
 struct hammer {
 	int vcpu;
-	volatile bool *stop;
+	bool *stop;
 	long ops, errors;
 };
 
@@ -883,7 +884,7 @@ static void *hammer_fn(void *arg)
 	uint64_t v;
 	int ret;
 
-	while (!*h->stop) {
+	while (!__atomic_load_n(h->stop, __ATOMIC_RELAXED)) {
 		/*
 		 * A forced change between the count and the fetch makes the
 		 * fetch E2BIG, as KVM does when its list grows: ask again.
@@ -922,7 +923,7 @@ TEST_F(filter, concurrent_changes)
 	struct rf_test_entry b[] = { FAKE(FAKE_REG2, 2, 0), PIN(RF_PSCI_VERSION, 0x10000) };
 	struct hammer h[4];
 	pthread_t t[4];
-	volatile bool stop = false;
+	bool stop = false;
 	long changes = 0, ops = 0, errors = 0;
 	time_t end;
 	int i;
@@ -942,7 +943,7 @@ TEST_F(filter, concurrent_changes)
 			ASSERT_EQ(0, rf_clear_profile(&self->nl, getpid(),
 						      KVM_REGFILTER_SET_FLAGS_FORCE));
 	}
-	stop = true;
+	__atomic_store_n(&stop, true, __ATOMIC_RELAXED);
 	for (i = 0; i < 4; i++) {
 		pthread_join(t[i], NULL);
 		ops += h[i].ops;

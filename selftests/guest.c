@@ -18,6 +18,7 @@ const uint32_t guest_psci_version[] = {
 	0xf9000020,	/* str x0, [x1] */
 	0x14000000,	/* b . */
 };
+
 const size_t guest_psci_version_len = sizeof(guest_psci_version) / 4;
 
 /* Forever: count 1000 down, store the count (an exit), start again. */
@@ -29,6 +30,7 @@ const uint32_t guest_loop[] = {
 	0xf9000022,	/* str x2, [x1] */
 	0x17fffffb,	/* b 0b */
 };
+
 const size_t guest_loop_len = sizeof(guest_loop) / 4;
 
 int test_guest_reset_pc(struct test_guest *g)

@@ -291,14 +291,30 @@ static void vms_cb(const struct nlattr *attrs, int len, void *arg)
 		l2 = rf_attr_len(a);
 		rf_for_each_attr(v, (const struct nlattr *)rf_attr_data(a), l2) {
 			switch (v->nla_type & NLA_TYPE_MASK) {
-			case KVM_REGFILTER_A_VM_ID: vm->id = rf_attr_u32(v); break;
-			case KVM_REGFILTER_A_VM_VCPUS: vm->vcpus = rf_attr_u32(v); break;
-			case KVM_REGFILTER_A_VM_SEALED: vm->sealed = rf_attr_u32(v); break;
-			case KVM_REGFILTER_A_VM_HIDDEN_REFUSED: vm->hidden_refused = rf_attr_u64(v); break;
-			case KVM_REGFILTER_A_VM_FAKE_READS: vm->fake_reads = rf_attr_u64(v); break;
-			case KVM_REGFILTER_A_VM_FAKE_WRITES: vm->fake_writes = rf_attr_u64(v); break;
-			case KVM_REGFILTER_A_VM_STRICT_REFUSED: vm->strict_refused = rf_attr_u64(v); break;
-			case KVM_REGFILTER_A_VM_PINS_APPLIED: vm->pins_applied = rf_attr_u64(v); break;
+			case KVM_REGFILTER_A_VM_ID:
+				vm->id = rf_attr_u32(v);
+				break;
+			case KVM_REGFILTER_A_VM_VCPUS:
+				vm->vcpus = rf_attr_u32(v);
+				break;
+			case KVM_REGFILTER_A_VM_SEALED:
+				vm->sealed = rf_attr_u32(v);
+				break;
+			case KVM_REGFILTER_A_VM_HIDDEN_REFUSED:
+				vm->hidden_refused = rf_attr_u64(v);
+				break;
+			case KVM_REGFILTER_A_VM_FAKE_READS:
+				vm->fake_reads = rf_attr_u64(v);
+				break;
+			case KVM_REGFILTER_A_VM_FAKE_WRITES:
+				vm->fake_writes = rf_attr_u64(v);
+				break;
+			case KVM_REGFILTER_A_VM_STRICT_REFUSED:
+				vm->strict_refused = rf_attr_u64(v);
+				break;
+			case KVM_REGFILTER_A_VM_PINS_APPLIED:
+				vm->pins_applied = rf_attr_u64(v);
+				break;
 			case KVM_REGFILTER_A_VM_ENTRY:
 				if (vm->nr_states >= 64)
 					break;
@@ -349,14 +365,28 @@ int rf_next_event(struct rf_nl *nl, struct rf_event *ev, int timeout_ms)
 			if (h->nlmsg_type != nl->family || g->cmd != KVM_REGFILTER_CMD_EVENT)
 				continue;
 			memset(ev, 0, sizeof(*ev));
-			rf_for_each_attr(a, (const struct nlattr *)((const char *)g + GENL_HDRLEN), al) {
+			const struct nlattr *head = (const void *)((const char *)g + GENL_HDRLEN);
+
+			rf_for_each_attr(a, head, al) {
 				switch (a->nla_type) {
-				case KVM_REGFILTER_A_EVENT: ev->event = rf_attr_u32(a); break;
-				case KVM_REGFILTER_A_PID: ev->pid = rf_attr_u32(a); break;
-				case KVM_REGFILTER_A_EVENT_VM: ev->vm = rf_attr_u32(a); break;
-				case KVM_REGFILTER_A_REG: ev->reg = rf_attr_u64(a); break;
-				case KVM_REGFILTER_A_VALUE: ev->value = rf_attr_u64(a); break;
-				case KVM_REGFILTER_A_ERROR: ev->error = rf_attr_u32(a); break;
+				case KVM_REGFILTER_A_EVENT:
+					ev->event = rf_attr_u32(a);
+					break;
+				case KVM_REGFILTER_A_PID:
+					ev->pid = rf_attr_u32(a);
+					break;
+				case KVM_REGFILTER_A_EVENT_VM:
+					ev->vm = rf_attr_u32(a);
+					break;
+				case KVM_REGFILTER_A_REG:
+					ev->reg = rf_attr_u64(a);
+					break;
+				case KVM_REGFILTER_A_VALUE:
+					ev->value = rf_attr_u64(a);
+					break;
+				case KVM_REGFILTER_A_ERROR:
+					ev->error = rf_attr_u32(a);
+					break;
 				}
 			}
 			return 0;
