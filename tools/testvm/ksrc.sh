@@ -12,6 +12,7 @@ scripts/checkpatch.pl
 scripts/spelling.txt
 scripts/const_structs.checkpatch
 tools/net/ynl/ynl-gen-c.py
+tools/net/ynl/ynl-gen-rst.py
 tools/net/ynl/lib/*.py
 Documentation/netlink/genetlink*.yaml"
 
@@ -21,7 +22,7 @@ ksrc_fetch() {
 	local pkg=linux-source-$KSRC_SERIES ver deb s
 	ver=$(papt apt-cache show "$pkg" | sed -n 's/^Version: //p' | sort -V | tail -n 1)
 	[ -n "$ver" ] || die "$pkg is not on the mirror"
-	KSRC=$REGFILTER_CACHE/linux-source/$ver-2
+	KSRC=$REGFILTER_CACHE/linux-source/$ver-3
 	[ -e "$KSRC/.complete" ] && return 0
 	s=$(date +%s)
 	step "kselftest harness: fetching $pkg $ver (about 150 MB)"
