@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -694,6 +695,40 @@ TEST(pid_reuse)
 	}
 	ASSERT_EQ(a, b) TH_LOG("could not get pid %d again", a);
 	rf_nl_close(&nl);
+}
+
+/* Pids are those of the caller's pid namespace. */
+TEST(pid_namespace)
+{
+	struct rf_test_entry e[] = { HIDE(CONTEXTIDR_EL1) };
+	pid_t child;
+	int status;
+
+	ASSERT_EQ(0, unshare(CLONE_NEWPID));
+	child = fork();
+	ASSERT_LE(0, child);
+	if (child == 0) {
+		struct test_vm vm;
+		struct kvm_reg_list *l;
+		struct rf_nl nl;
+		int vcpu, ret;
+
+		/* We are pid 1 here; pid 1 names us, not the real init. */
+		if (getpid() != 1 || rf_nl_open(&nl))
+			_exit(10);
+		ret = rf_set_profile(&nl, 1, 0, e, 1);
+		if (ret) {
+			fprintf(stderr, "# set-profile 1: %s (%s)\n", strerror(-ret), nl.extack);
+			_exit(11);
+		}
+		if (test_vm_create(&vm))
+			_exit(12);
+		vcpu = test_vcpu_add(&vm, 0);
+		l = vcpu < 0 ? NULL : test_vcpu_reg_list(vcpu);
+		_exit(l && !in_list(l, CONTEXTIDR_EL1) ? 0 : 13);
+	}
+	ASSERT_EQ(child, waitpid(child, &status, 0));
+	EXPECT_EQ(0, WEXITSTATUS(status));
 }
 
 FIXTURE(nl) {
