@@ -1,0 +1,116 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# regctl against the real module: every command, and its failure paths.
+# Needs regctl in PATH and the module at $REGFILTER_KO (to test the
+# "not loaded" message it unloads and reloads it).
+
+KO=${REGFILTER_KO:-/lib/modules/kvm_regfilter.ko}
+T=$(mktemp -d)
+DIR=$(cd "$(dirname "$0")" && pwd)
+n=0
+failed=0
+
+ok() { n=$((n + 1)); echo "ok $n $1"; }
+nok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n $1"; }
+# expect DESC RC CMD...: CMD exits with RC; its output is in $T/out.
+expect() {
+	desc=$1 want=$2
+	shift 2
+	"$@" >"$T/out" 2>&1
+	rc=$?
+	if [ "$rc" = "$want" ]; then
+		ok "$desc"
+	else
+		nok "$desc"
+		echo "# '$*' exited $rc, wanted $want:"
+		sed 's/^/#   /' "$T/out"
+	fi
+}
+# has DESC PATTERN: the last output matches.
+has() {
+	if grep -q -- "$2" "$T/out"; then
+		ok "$1"
+	else
+		nok "$1"
+		echo "# no '$2' in:"
+		sed 's/^/#   /' "$T/out"
+	fi
+}
+
+case $(uname -r) in
+6.1.*) series=6.1 ;;
+6.12.*) series=6.12 ;;
+7.*) series=7.x ;;
+esac
+
+echo "TAP version 13"
+echo "1..30"
+
+expect "version" 0 regctl --version
+has "version names regctl" "^regctl "
+expect "help" 0 regctl --help
+expect "unknown command is a usage error" 1 regctl frobnicate
+
+# capture equals the blessed list of this kernel series
+expect "capture" 0 regctl capture -o "$T/host.capture"
+expect "capture equals blessed/$series.txt" 0 regctl diff "$DIR/blessed/$series.txt" "$T/host.capture"
+has "capture names the PSCI version" "PSCI_VERSION = 0x"
+
+cat >"$T/hide.profile" <<EOP
+description selftest: hide CONTEXTIDR_EL1
+hide CONTEXTIDR_EL1
+EOP
+expect "capture --profile" 0 regctl capture --profile "$T/hide.profile" -o "$T/hidden.capture"
+expect "diff: the two captures differ" 5 regctl diff "$T/host.capture" "$T/hidden.capture"
+has "diff names the hidden register" "only in A: CONTEXTIDR_EL1"
+expect "json diff" 5 regctl -j diff "$T/host.capture" "$T/hidden.capture"
+has "json diff names it" '"name":"CONTEXTIDR_EL1","only_in":"a"'
+
+# set-profile, show, list, clear on another process
+sleep 1000 &
+pid=$!
+expect "set-profile" 0 regctl set-profile $pid "$T/hide.profile"
+expect "show" 0 regctl show $pid
+has "show lists the entry" "hide CONTEXTIDR_EL1"
+expect "show --json" 0 regctl -j show $pid
+has "json show" "\"pid\":$pid,\"description\":\"selftest: hide CONTEXTIDR_EL1\""
+expect "list" 0 regctl list
+has "list names the process" "^$pid"
+expect "clear" 0 regctl clear $pid
+expect "show after clear fails" 2 regctl show $pid
+has "the kernel's reason is relayed" "kernel reports: this process has no profile"
+kill $pid
+
+# failure paths
+printf 'hide CONTEXTIDR_EL1\nfake NOT_A_REG_EL1 = 1\n' >"$T/bad.profile"
+expect "a bad profile is a usage error" 1 regctl set-profile $$ "$T/bad.profile"
+has "with file, line and column" "bad.profile:2:6"
+expect "an unknown pid" 2 regctl set-profile 4000000 "$T/hide.profile"
+has "says no such process" "No such process"
+
+# run: the profile applies to the command it execs
+expect "run" 0 regctl run --profile "$T/hide.profile" -- regctl capture -o "$T/run.capture"
+expect "run's capture is the filtered one" 0 regctl diff "$T/hidden.capture" "$T/run.capture"
+
+# monitor sees an event (a pin of a register this host lacks)
+printf 'pin S3_0_C15_C15_7 = 1\n' >"$T/pin.profile"
+regctl monitor >"$T/events" 2>&1 &
+mon=$!
+sleep 1
+regctl capture --profile "$T/pin.profile" >/dev/null 2>&1
+sleep 1
+kill $mon
+cp "$T/events" "$T/out"
+has "monitor prints the pin-absent event" "^pin-absent pid"
+
+# the module not loaded
+if rmmod kvm_regfilter 2>/dev/null; then
+	expect "without the module: exit 3" 3 regctl list
+	insmod "$KO"
+else
+	nok "without the module: rmmod failed"
+fi
+
+rm -rf "$T"
+[ "$failed" = 0 ]

@@ -1,0 +1,151 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "capture.h"
+#include "regnames.h"
+
+void rf_capture_init(struct rf_capture *c)
+{
+	memset(c, 0, sizeof(*c));
+}
+
+void rf_capture_free(struct rf_capture *c)
+{
+	free(c->regs);
+	rf_capture_init(c);
+}
+
+int rf_capture_add(struct rf_capture *c, uint64_t id, bool has_value, uint64_t value)
+{
+	if (c->nr == c->alloc) {
+		size_t alloc = c->alloc ? 2 * c->alloc : 256;
+		struct rf_capreg *regs = realloc(c->regs, alloc * sizeof(*regs));
+
+		if (!regs)
+			return -ENOMEM;
+		c->regs = regs;
+		c->alloc = alloc;
+	}
+	c->regs[c->nr++] = (struct rf_capreg){ id, value, has_value };
+	return 0;
+}
+
+const struct rf_capreg *rf_capture_find(const struct rf_capture *c, uint64_t id)
+{
+	size_t i;
+
+	for (i = 0; i < c->nr; i++)
+		if (c->regs[i].id == id)
+			return &c->regs[i];
+	return NULL;
+}
+
+bool rf_capture_wants_value(uint64_t id)
+{
+	unsigned int coproc = (id >> 16) & 0xfff;
+
+	if (coproc == 0x14 || coproc == 0x16 || coproc == 0x11)
+		return true;
+	/* System registers Op0=3, CRn=0: the ID space, CLIDR, CCSIDR, CTR. */
+	return coproc == 0x13 && ((id >> 14) & 3) == 3 && ((id >> 7) & 0xf) == 0;
+}
+
+void rf_capture_write(const struct rf_capture *c, FILE *f)
+{
+	char name[REGNAME_MAX];
+	size_t i;
+
+	fprintf(f, "# regfilter capture: a fresh vcpu's KVM_GET_REG_LIST and the\n"
+		   "# values the kernel chose for it (firmware, demux and ID registers)\n");
+	fprintf(f, "kernel %s\ncpu %s\nregisters %zu\n", c->kernel, c->cpu, c->nr);
+	for (i = 0; i < c->nr; i++) {
+		regname_format(c->regs[i].id, name, sizeof(name));
+		if (c->regs[i].has_value)
+			fprintf(f, "0x%016llx %s = 0x%llx\n", (unsigned long long)c->regs[i].id,
+				name, (unsigned long long)c->regs[i].value);
+		else
+			fprintf(f, "0x%016llx %s\n", (unsigned long long)c->regs[i].id, name);
+	}
+}
+
+static void rest_of_line(char *dst, size_t len, const char *p)
+{
+	size_t n;
+
+	while (isspace((unsigned char)*p))
+		p++;
+	snprintf(dst, len, "%s", p);
+	n = strlen(dst);
+	while (n && isspace((unsigned char)dst[n - 1]))
+		dst[--n] = '\0';
+}
+
+int rf_capture_load(struct rf_capture *c, const char *path, char *err, size_t errlen)
+{
+	FILE *f = fopen(path, "r");
+	char line[512], *p, *end;
+	unsigned int lineno = 0;
+	unsigned long long id, val;
+	int ret = 0;
+
+	if (!f) {
+		ret = -errno;
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return ret;
+	}
+	rf_capture_init(c);
+	while (fgets(line, sizeof(line), f)) {
+		bool has_value = false;
+
+		lineno++;
+		p = line;
+		while (isspace((unsigned char)*p))
+			p++;
+		if (!*p || *p == '#')
+			continue;
+		if (!strncmp(p, "kernel ", 7)) {
+			rest_of_line(c->kernel, sizeof(c->kernel), p + 7);
+			continue;
+		}
+		if (!strncmp(p, "cpu ", 4)) {
+			rest_of_line(c->cpu, sizeof(c->cpu), p + 4);
+			continue;
+		}
+		if (!strncmp(p, "registers ", 10))
+			continue;
+		errno = 0;
+		id = strtoull(p, &end, 16);
+		if (strncmp(p, "0x", 2) || errno || end == p + 2 ||
+		    (*end && !isspace((unsigned char)*end)))
+			goto bad;
+		p = strchr(end, '=');
+		if (p) {
+			p++;
+			while (isspace((unsigned char)*p))
+				p++;
+			errno = 0;
+			val = strtoull(p, &end, 0);
+			if (errno || end == p)
+				goto bad;
+			has_value = true;
+		}
+		if (rf_capture_add(c, id, has_value, has_value ? val : 0)) {
+			ret = -ENOMEM;
+			goto out;
+		}
+		continue;
+bad:
+		snprintf(err, errlen, "%s:%u:%d: expected '0xID NAME [= VALUE]', got '%.40s'",
+			 path, lineno, (int)(p - line) + 1, p);
+		ret = -EINVAL;
+		goto out;
+	}
+out:
+	fclose(f);
+	if (ret)
+		rf_capture_free(c);
+	return ret;
+}

@@ -1,0 +1,479 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * libregfilter over libnl3: the requests of the kvm_regfilter family and
+ * their replies.  Built like iw: extended acks on, the kernel's message
+ * kept for the caller, attributes put with NLA_PUT_* and a failure label.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <netlink/genl/ctrl.h>
+#include <netlink/genl/genl.h>
+#include <netlink/msg.h>
+
+#include "rfnl.h"
+
+#ifndef NETLINK_EXT_ACK
+#define NETLINK_EXT_ACK 11
+#endif
+#ifndef SOL_NETLINK
+#define SOL_NETLINK 270
+#endif
+
+struct regfilter {
+	struct nl_sock *sk;
+	int family;
+	char extack[256];
+};
+
+const char *regfilter_extack(const struct regfilter *rf)
+{
+	return rf->extack;
+}
+
+static int rf_connect(struct regfilter **out)
+{
+	struct regfilter *rf = calloc(1, sizeof(*rf));
+	int one = 1, ret;
+
+	if (!rf)
+		return -ENOMEM;
+	rf->sk = nl_socket_alloc();
+	if (!rf->sk) {
+		free(rf);
+		return -ENOMEM;
+	}
+	ret = genl_connect(rf->sk);
+	if (ret) {
+		ret = -ENOTCONN;
+		goto err;
+	}
+	setsockopt(nl_socket_get_fd(rf->sk), SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one));
+	/* Resolving the family name also loads the module (its alias). */
+	rf->family = genl_ctrl_resolve(rf->sk, KVM_REGFILTER_FAMILY_NAME);
+	if (rf->family < 0) {
+		ret = -ENOENT;
+		goto err;
+	}
+	*out = rf;
+	return 0;
+err:
+	nl_socket_free(rf->sk);
+	free(rf);
+	return ret;
+}
+
+int regfilter_open(struct regfilter **rf)
+{
+	return rf_connect(rf);
+}
+
+void regfilter_close(struct regfilter *rf)
+{
+	if (!rf)
+		return;
+	nl_socket_free(rf->sk);
+	free(rf);
+}
+
+/* What a request's callbacks share: its result, where the extack goes. */
+struct rf_req {
+	int ret;		/* > 0 while waiting */
+	struct regfilter *rf;
+};
+
+/* The kernel's extended-ack text, as iw's error handler takes it. */
+static int rf_error_cb(struct sockaddr_nl *nla, struct nlmsgerr *err, void *arg)
+{
+	struct nlmsghdr *nlh = (struct nlmsghdr *)err - 1;
+	struct nlattr *tb[NLMSGERR_ATTR_MAX + 1];
+	struct rf_req *req = arg;
+	unsigned int ack_len = sizeof(*nlh) + sizeof(*err);
+	int len = nlh->nlmsg_len;
+
+	(void)nla;
+	req->ret = err->error;
+	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS))
+		return NL_STOP;
+	if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
+		ack_len += err->msg.nlmsg_len - sizeof(*nlh);
+	if (len <= (int)ack_len)
+		return NL_STOP;
+	nla_parse(tb, NLMSGERR_ATTR_MAX, (struct nlattr *)((char *)nlh + ack_len),
+		  len - ack_len, NULL);
+	if (tb[NLMSGERR_ATTR_MSG])
+		snprintf(req->rf->extack, sizeof(req->rf->extack), "%s",
+			 (char *)nla_data(tb[NLMSGERR_ATTR_MSG]));
+	return NL_STOP;
+}
+
+static int rf_finish_cb(struct nl_msg *msg, void *arg)
+{
+	struct rf_req *req = arg;
+
+	(void)msg;
+	req->ret = 0;
+	return NL_SKIP;
+}
+
+static int rf_ack_cb(struct nl_msg *msg, void *arg)
+{
+	struct rf_req *req = arg;
+
+	(void)msg;
+	req->ret = 0;
+	return NL_STOP;
+}
+
+/* Send msg, call valid for each reply, wait for the ack or the dump's end. */
+static int rf_transact(struct regfilter *rf, struct nl_msg *msg,
+		       int (*valid)(struct nl_msg *, void *), void *arg)
+{
+	struct nl_cb *cb = nl_cb_alloc(NL_CB_DEFAULT);
+	struct rf_req req = { .ret = 1, .rf = rf };
+	int ret;
+
+	if (!cb) {
+		nlmsg_free(msg);
+		return -ENOMEM;
+	}
+	rf->extack[0] = '\0';
+	ret = nl_send_auto(rf->sk, msg);
+	if (ret < 0) {
+		req.ret = -EIO;
+		goto out;
+	}
+	nl_cb_err(cb, NL_CB_CUSTOM, rf_error_cb, &req);
+	nl_cb_set(cb, NL_CB_FINISH, NL_CB_CUSTOM, rf_finish_cb, &req);
+	nl_cb_set(cb, NL_CB_ACK, NL_CB_CUSTOM, rf_ack_cb, &req);
+	if (valid)
+		nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, valid, arg);
+	while (req.ret > 0)
+		if (nl_recvmsgs(rf->sk, cb) < 0 && req.ret > 0)
+			req.ret = -EIO;
+out:
+	nl_cb_put(cb);
+	nlmsg_free(msg);
+	return req.ret;
+}
+
+static struct nl_msg *rf_msg(struct regfilter *rf, uint8_t cmd, int flags)
+{
+	struct nl_msg *msg = nlmsg_alloc_size(1 << 17);
+
+	if (msg && !genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, rf->family, 0,
+				flags, cmd, KVM_REGFILTER_FAMILY_VERSION)) {
+		nlmsg_free(msg);
+		msg = NULL;
+	}
+	return msg;
+}
+
+static int rf_put_entry(struct nl_msg *msg, const struct rf_prof_entry *e)
+{
+	struct nlattr *nest, *g;
+
+	nest = nla_nest_start(msg, KVM_REGFILTER_A_ENTRY);
+	if (!nest)
+		goto nla_put_failure;
+	NLA_PUT_U64(msg, KVM_REGFILTER_A_ENTRY_REG, e->reg);
+	NLA_PUT_U32(msg, KVM_REGFILTER_A_ENTRY_ACTION, e->action);
+	if (e->action != KVM_REGFILTER_ACTION_HIDE)
+		NLA_PUT_U64(msg, KVM_REGFILTER_A_ENTRY_VALUE, e->value);
+	if (e->action == KVM_REGFILTER_ACTION_FAKE)
+		NLA_PUT_U32(msg, KVM_REGFILTER_A_ENTRY_POLICY, e->policy);
+	if (e->has_guard) {
+		g = nla_nest_start(msg, KVM_REGFILTER_A_ENTRY_GUARD);
+		if (!g)
+			goto nla_put_failure;
+		NLA_PUT_U64(msg, KVM_REGFILTER_A_GUARD_REG, e->guard_reg);
+		NLA_PUT_U64(msg, KVM_REGFILTER_A_GUARD_MASK, e->guard_mask);
+		NLA_PUT_U64(msg, KVM_REGFILTER_A_GUARD_VALUE, e->guard_value);
+		nla_nest_end(msg, g);
+	}
+	nla_nest_end(msg, nest);
+	return 0;
+nla_put_failure:
+	return -EMSGSIZE;
+}
+
+int regfilter_set_profile(struct regfilter *rf, int pid, const struct rf_prof *p, bool force)
+{
+	struct nl_msg *msg = rf_msg(rf, KVM_REGFILTER_CMD_SET_PROFILE, 0);
+	size_t i;
+
+	if (!msg)
+		return -ENOMEM;
+	NLA_PUT_U32(msg, KVM_REGFILTER_A_PID, pid);
+	if (force)
+		NLA_PUT_U32(msg, KVM_REGFILTER_A_FLAGS, KVM_REGFILTER_SET_FLAGS_FORCE);
+	NLA_PUT_STRING(msg, KVM_REGFILTER_A_DESCRIPTION, p->description);
+	for (i = 0; i < p->nr; i++)
+		if (rf_put_entry(msg, &p->entries[i]))
+			goto nla_put_failure;
+	return rf_transact(rf, msg, NULL, NULL);
+nla_put_failure:
+	nlmsg_free(msg);
+	return -EMSGSIZE;
+}
+
+int regfilter_clear_profile(struct regfilter *rf, int pid, bool force)
+{
+	struct nl_msg *msg = rf_msg(rf, KVM_REGFILTER_CMD_CLEAR_PROFILE, 0);
+
+	if (!msg)
+		return -ENOMEM;
+	NLA_PUT_U32(msg, KVM_REGFILTER_A_PID, pid);
+	if (force)
+		NLA_PUT_U32(msg, KVM_REGFILTER_A_FLAGS, KVM_REGFILTER_SET_FLAGS_FORCE);
+	return rf_transact(rf, msg, NULL, NULL);
+nla_put_failure:
+	nlmsg_free(msg);
+	return -EMSGSIZE;
+}
+
+static void rf_parse_entry(struct nlattr *nest, struct rf_prof_entry *e,
+			   uint32_t *state)
+{
+	struct nlattr *tb[KVM_REGFILTER_A_ENTRY_MAX + 1], *gb[KVM_REGFILTER_A_GUARD_MAX + 1];
+
+	memset(e, 0, sizeof(*e));
+	nla_parse_nested(tb, KVM_REGFILTER_A_ENTRY_MAX, nest, NULL);
+	if (tb[KVM_REGFILTER_A_ENTRY_REG])
+		e->reg = nla_get_u64(tb[KVM_REGFILTER_A_ENTRY_REG]);
+	if (tb[KVM_REGFILTER_A_ENTRY_ACTION])
+		e->action = nla_get_u32(tb[KVM_REGFILTER_A_ENTRY_ACTION]);
+	if (tb[KVM_REGFILTER_A_ENTRY_VALUE])
+		e->value = nla_get_u64(tb[KVM_REGFILTER_A_ENTRY_VALUE]);
+	if (tb[KVM_REGFILTER_A_ENTRY_POLICY])
+		e->policy = nla_get_u32(tb[KVM_REGFILTER_A_ENTRY_POLICY]);
+	if (state && tb[KVM_REGFILTER_A_ENTRY_STATE])
+		*state = nla_get_u32(tb[KVM_REGFILTER_A_ENTRY_STATE]);
+	if (tb[KVM_REGFILTER_A_ENTRY_GUARD]) {
+		nla_parse_nested(gb, KVM_REGFILTER_A_GUARD_MAX, tb[KVM_REGFILTER_A_ENTRY_GUARD], NULL);
+		e->has_guard = 1;
+		if (gb[KVM_REGFILTER_A_GUARD_REG])
+			e->guard_reg = nla_get_u64(gb[KVM_REGFILTER_A_GUARD_REG]);
+		if (gb[KVM_REGFILTER_A_GUARD_MASK])
+			e->guard_mask = nla_get_u64(gb[KVM_REGFILTER_A_GUARD_MASK]);
+		if (gb[KVM_REGFILTER_A_GUARD_VALUE])
+			e->guard_value = nla_get_u64(gb[KVM_REGFILTER_A_GUARD_VALUE]);
+	}
+}
+
+static int rf_parse_vm(struct nlattr *nest, struct regfilter_vm *vm)
+{
+	struct nlattr *tb[KVM_REGFILTER_A_VM_MAX + 1], *a;
+	struct rf_prof_entry e;
+	int rem;
+
+	memset(vm, 0, sizeof(*vm));
+	nla_parse_nested(tb, KVM_REGFILTER_A_VM_MAX, nest, NULL);
+#define U32(attr, field) if (tb[attr]) vm->field = nla_get_u32(tb[attr])
+#define U64(attr, field) if (tb[attr]) vm->field = nla_get_u64(tb[attr])
+	U32(KVM_REGFILTER_A_VM_ID, id);
+	U32(KVM_REGFILTER_A_VM_VCPUS, vcpus);
+	U32(KVM_REGFILTER_A_VM_SEALED, sealed);
+	U64(KVM_REGFILTER_A_VM_HIDDEN_REFUSED, hidden_refused);
+	U64(KVM_REGFILTER_A_VM_FAKE_READS, fake_reads);
+	U64(KVM_REGFILTER_A_VM_FAKE_WRITES, fake_writes);
+	U64(KVM_REGFILTER_A_VM_STRICT_REFUSED, strict_refused);
+	U64(KVM_REGFILTER_A_VM_PINS_APPLIED, pins_applied);
+#undef U32
+#undef U64
+	nla_for_each_nested(a, nest, rem) {
+		if (nla_type(a) != KVM_REGFILTER_A_VM_ENTRY ||
+		    vm->nr_states >= KVM_REGFILTER_MAX_ENTRIES)
+			continue;
+		rf_parse_entry(a, &e, &vm->states[vm->nr_states].state);
+		vm->states[vm->nr_states++].reg = e.reg;
+	}
+	return 0;
+}
+
+/* One binding message into b. */
+static int rf_parse_binding(struct nl_msg *msg, struct regfilter_binding *b)
+{
+	struct genlmsghdr *gh = nlmsg_data(nlmsg_hdr(msg));
+	struct nlattr *a;
+	struct rf_prof_entry e;
+	int rem;
+
+	memset(b, 0, sizeof(*b));
+	rf_prof_init(&b->prof);
+	nla_for_each_attr(a, genlmsg_attrdata(gh, 0), genlmsg_attrlen(gh, 0), rem) {
+		switch (nla_type(a)) {
+		case KVM_REGFILTER_A_PID:
+			b->pid = nla_get_u32(a);
+			break;
+		case KVM_REGFILTER_A_DESCRIPTION:
+			snprintf(b->prof.description, sizeof(b->prof.description), "%s",
+				 nla_get_string(a));
+			break;
+		case KVM_REGFILTER_A_ENTRY:
+			rf_parse_entry(a, &e, NULL);
+			if (rf_prof_add(&b->prof, &e))
+				return -ENOMEM;
+			break;
+		case KVM_REGFILTER_A_VM: {
+			struct regfilter_vm *vms = realloc(b->vms, (b->nr_vms + 1) * sizeof(*vms));
+
+			if (!vms)
+				return -ENOMEM;
+			b->vms = vms;
+			rf_parse_vm(a, &b->vms[b->nr_vms++]);
+			break;
+		}
+		}
+	}
+	return 0;
+}
+
+void regfilter_binding_free(struct regfilter_binding *b)
+{
+	rf_prof_free(&b->prof);
+	free(b->vms);
+	b->vms = NULL;
+	b->nr_vms = 0;
+}
+
+static int rf_get_cb(struct nl_msg *msg, void *arg)
+{
+	rf_parse_binding(msg, arg);
+	return NL_OK;
+}
+
+int regfilter_get_profile(struct regfilter *rf, int pid, struct regfilter_binding *b)
+{
+	struct nl_msg *msg = rf_msg(rf, KVM_REGFILTER_CMD_GET_PROFILE, 0);
+
+	if (!msg)
+		return -ENOMEM;
+	memset(b, 0, sizeof(*b));
+	NLA_PUT_U32(msg, KVM_REGFILTER_A_PID, pid);
+	return rf_transact(rf, msg, rf_get_cb, b);
+nla_put_failure:
+	nlmsg_free(msg);
+	return -EMSGSIZE;
+}
+
+struct rf_list_arg {
+	int (*cb)(const struct regfilter_binding *b, void *arg);
+	void *arg;
+	int stop;
+};
+
+static int rf_list_cb(struct nl_msg *msg, void *arg)
+{
+	struct rf_list_arg *la = arg;
+	struct regfilter_binding b;
+
+	if (la->stop)
+		return NL_SKIP;
+	if (!rf_parse_binding(msg, &b))
+		la->stop = la->cb(&b, la->arg);
+	regfilter_binding_free(&b);
+	return NL_OK;
+}
+
+int regfilter_list(struct regfilter *rf,
+		   int (*cb)(const struct regfilter_binding *b, void *arg), void *arg)
+{
+	struct rf_list_arg la = { .cb = cb, .arg = arg };
+	struct nl_msg *msg = rf_msg(rf, KVM_REGFILTER_CMD_GET_BINDINGS, NLM_F_DUMP);
+
+	if (!msg)
+		return -ENOMEM;
+	return rf_transact(rf, msg, rf_list_cb, &la);
+}
+
+int regfilter_events_open(struct regfilter **out)
+{
+	struct regfilter *rf;
+	int grp, ret;
+
+	ret = rf_connect(&rf);
+	if (ret)
+		return ret;
+	grp = genl_ctrl_resolve_grp(rf->sk, KVM_REGFILTER_FAMILY_NAME,
+				    KVM_REGFILTER_MCGRP_EVENTS);
+	if (grp < 0 || nl_socket_add_membership(rf->sk, grp)) {
+		regfilter_close(rf);
+		return -ENOENT;
+	}
+	/* Events carry no sequence numbers of ours. */
+	nl_socket_disable_seq_check(rf->sk);
+	*out = rf;
+	return 0;
+}
+
+static int rf_event_cb(struct nl_msg *msg, void *arg)
+{
+	struct genlmsghdr *gh = nlmsg_data(nlmsg_hdr(msg));
+	struct regfilter_event *ev = arg;
+	struct nlattr *tb[KVM_REGFILTER_A_MAX + 1];
+
+	if (gh->cmd != KVM_REGFILTER_CMD_EVENT)
+		return NL_SKIP;
+	nla_parse(tb, KVM_REGFILTER_A_MAX, genlmsg_attrdata(gh, 0), genlmsg_attrlen(gh, 0), NULL);
+	memset(ev, 0, sizeof(*ev));
+	if (tb[KVM_REGFILTER_A_EVENT])
+		ev->event = nla_get_u32(tb[KVM_REGFILTER_A_EVENT]);
+	if (tb[KVM_REGFILTER_A_PID])
+		ev->pid = nla_get_u32(tb[KVM_REGFILTER_A_PID]);
+	if (tb[KVM_REGFILTER_A_EVENT_VM])
+		ev->vm = nla_get_u32(tb[KVM_REGFILTER_A_EVENT_VM]);
+	if (tb[KVM_REGFILTER_A_REG])
+		ev->reg = nla_get_u64(tb[KVM_REGFILTER_A_REG]);
+	if (tb[KVM_REGFILTER_A_VALUE])
+		ev->value = nla_get_u64(tb[KVM_REGFILTER_A_VALUE]);
+	if (tb[KVM_REGFILTER_A_ERROR])
+		ev->error = nla_get_u32(tb[KVM_REGFILTER_A_ERROR]);
+	return NL_STOP;
+}
+
+int regfilter_event_next(struct regfilter *rf, struct regfilter_event *ev, int timeout_ms)
+{
+	struct pollfd pfd = { .fd = nl_socket_get_fd(rf->sk), .events = POLLIN };
+	struct nl_cb *cb;
+	int ret;
+
+	if (poll(&pfd, 1, timeout_ms) <= 0)
+		return -ETIMEDOUT;
+	cb = nl_cb_alloc(NL_CB_DEFAULT);
+	if (!cb)
+		return -ENOMEM;
+	ev->event = UINT32_MAX;
+	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, rf_event_cb, ev);
+	ret = nl_recvmsgs(rf->sk, cb);
+	nl_cb_put(cb);
+	if (ret < 0)
+		return -EIO;
+	return ev->event == UINT32_MAX ? -EAGAIN : 0;
+}
+
+const char *regfilter_state_name(uint32_t state)
+{
+	static const char *const names[] = {
+		"pending", "applied", "guard-failed", "shadowed", "absent", "refused",
+	};
+
+	return state < sizeof(names) / sizeof(names[0]) ? names[state] : "unknown";
+}
+
+const char *regfilter_event_name(uint32_t event)
+{
+	static const char *const names[] = {
+		"strict-write-refused", "guard-failed", "shadowed", "pin-absent", "pin-refused",
+	};
+
+	return event < sizeof(names) / sizeof(names[0]) ? names[event] : "unknown";
+}
+
+const char *regfilter_action_name(uint32_t action)
+{
+	static const char *const names[] = { "hide", "fake", "pin" };
+
+	return action < 3 ? names[action] : "unknown";
+}

@@ -1,0 +1,233 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * capture: what this host's KVM gives a fresh vcpu, from a scratch VM made
+ * the way QEMU makes one (preferred target, PSCI 0.2 and later); with
+ * --profile, what a VM under that profile sees.  diff: two captures.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/ioctl.h>
+#include <sys/utsname.h>
+#include <linux/kvm.h>
+
+#include "../lib/capture.h"
+#include "../lib/regnames.h"
+#include "regctl.h"
+
+#define MIDR_EL1	0x603000000013c000ULL
+
+static int kvm_err(const char *what)
+{
+	int err = errno;
+
+	fprintf(stderr, "%s: capture: %s: %s%s\n", prog, what, strerror(err),
+		err == ENOENT ? " (no /dev/kvm: is this an arm64 KVM host?)" : "");
+	return EXIT_FAILED;
+}
+
+static int get_reg(int vcpu, uint64_t id, uint64_t *val)
+{
+	uint64_t buf[32] = { 0 };
+	struct kvm_one_reg reg = { .id = id, .addr = (uintptr_t)buf };
+
+	if (ioctl(vcpu, KVM_GET_ONE_REG, &reg) < 0)
+		return -errno;
+	*val = buf[0];
+	return 0;
+}
+
+static int capture_vcpu(struct rf_capture *c)
+{
+	struct kvm_reg_list probe = { .n = 0 }, *l;
+	struct kvm_vcpu_init init;
+	int kvm, vm, vcpu, ret = EXIT_FAILED;
+	struct utsname u;
+	uint64_t i, v;
+
+	kvm = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+	if (kvm < 0)
+		return kvm_err("/dev/kvm");
+	vm = ioctl(kvm, KVM_CREATE_VM, 0);
+	if (vm < 0)
+		return kvm_err("KVM_CREATE_VM");
+	vcpu = ioctl(vm, KVM_CREATE_VCPU, 0);
+	if (vcpu < 0)
+		return kvm_err("KVM_CREATE_VCPU");
+	memset(&init, 0, sizeof(init));
+	if (ioctl(vm, KVM_ARM_PREFERRED_TARGET, &init) < 0)
+		return kvm_err("KVM_ARM_PREFERRED_TARGET");
+	init.features[0] |= 1u << KVM_ARM_VCPU_PSCI_0_2;
+	if (ioctl(vcpu, KVM_ARM_VCPU_INIT, &init) < 0)
+		return kvm_err("KVM_ARM_VCPU_INIT");
+	if (ioctl(vcpu, KVM_GET_REG_LIST, &probe) == 0 || errno != E2BIG)
+		return kvm_err("KVM_GET_REG_LIST");
+	l = calloc(1, sizeof(*l) + probe.n * sizeof(l->reg[0]));
+	if (!l)
+		return EXIT_FAILED;
+	l->n = probe.n;
+	if (ioctl(vcpu, KVM_GET_REG_LIST, l) < 0) {
+		kvm_err("KVM_GET_REG_LIST");
+		goto out;
+	}
+	for (i = 0; i < l->n; i++) {
+		bool want = rf_capture_wants_value(l->reg[i]);
+
+		if (want && get_reg(vcpu, l->reg[i], &v)) {
+			kvm_err("KVM_GET_ONE_REG");
+			goto out;
+		}
+		if (rf_capture_add(c, l->reg[i], want, want ? v : 0))
+			goto out;
+	}
+	uname(&u);
+	snprintf(c->kernel, sizeof(c->kernel), "%s", u.release);
+	if (!get_reg(vcpu, MIDR_EL1, &v))
+		snprintf(c->cpu, sizeof(c->cpu), "midr 0x%llx", (unsigned long long)v);
+	ret = EXIT_OK;
+out:
+	free(l);
+	close(vcpu);
+	close(vm);
+	close(kvm);
+	return ret;
+}
+
+int cmd_capture(int argc, char **argv)
+{
+	const char *out = NULL, *profile = NULL;
+	struct rf_capture c;
+	FILE *f = stdout;
+	int i, ret;
+
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "-o") && i + 1 < argc)
+			out = argv[++i];
+		else if (!strcmp(argv[i], "--profile") && i + 1 < argc)
+			profile = argv[++i];
+		else
+			return regctl_usage("capture");
+	}
+	if (profile) {
+		struct regfilter *rf;
+		struct rf_prof p;
+
+		ret = regctl_load_profile(profile, &p);
+		if (ret)
+			return ret;
+		ret = regctl_connect(&rf);
+		if (!ret) {
+			/* This process is the scratch VM's VMM. */
+			ret = regfilter_set_profile(rf, getpid(), &p, false);
+			if (ret)
+				ret = regctl_fail(rf, ret, "capture: set-profile");
+			regfilter_close(rf);
+		}
+		rf_prof_free(&p);
+		if (ret)
+			return ret;
+	}
+	rf_capture_init(&c);
+	ret = capture_vcpu(&c);
+	if (ret)
+		goto done;
+	if (out) {
+		f = fopen(out, "w");
+		if (!f) {
+			fprintf(stderr, "%s: capture: %s: %s\n", prog, out, strerror(errno));
+			ret = EXIT_FAILED;
+			goto done;
+		}
+	}
+	if (json) {
+		char name[REGNAME_MAX];
+		size_t k;
+
+		fprintf(f, "{\"kernel\":\"%s\",\"cpu\":\"%s\",\"registers\":[", c.kernel, c.cpu);
+		for (k = 0; k < c.nr; k++) {
+			regname_format(c.regs[k].id, name, sizeof(name));
+			fprintf(f, "%s{\"reg\":\"0x%016llx\",\"name\":\"%s\"", k ? "," : "",
+				(unsigned long long)c.regs[k].id, name);
+			if (c.regs[k].has_value)
+				fprintf(f, ",\"value\":\"0x%llx\"",
+					(unsigned long long)c.regs[k].value);
+			fprintf(f, "}");
+		}
+		fprintf(f, "]}\n");
+	} else {
+		rf_capture_write(&c, f);
+	}
+	if (out && fclose(f)) {
+		fprintf(stderr, "%s: capture: %s: %s\n", prog, out, strerror(errno));
+		ret = EXIT_FAILED;
+	}
+done:
+	rf_capture_free(&c);
+	return ret;
+}
+
+int cmd_diff(int argc, char **argv)
+{
+	struct rf_capture a, b;
+	char err[512], name[REGNAME_MAX];
+	size_t i, n = 0;
+	const struct rf_capreg *o;
+
+	if (argc != 3)
+		return regctl_usage("diff");
+	if (rf_capture_load(&a, argv[1], err, sizeof(err)) ||
+	    rf_capture_load(&b, argv[2], err, sizeof(err))) {
+		fprintf(stderr, "%s: diff: %s\n", prog, err);
+		return EXIT_USAGE;
+	}
+	if (json)
+		printf("{\"a\":{\"path\":\"%s\",\"kernel\":\"%s\"},\"b\":{\"path\":\"%s\",\"kernel\":\"%s\"},\"differences\":[",
+		       argv[1], a.kernel, argv[2], b.kernel);
+	else
+		printf("--- %s (%s)\n+++ %s (%s)\n", argv[1], a.kernel, argv[2], b.kernel);
+	for (i = 0; i < a.nr; i++) {
+		regname_format(a.regs[i].id, name, sizeof(name));
+		o = rf_capture_find(&b, a.regs[i].id);
+		if (!o) {
+			if (json)
+				printf("%s{\"reg\":\"0x%016llx\",\"name\":\"%s\",\"only_in\":\"a\"}",
+				       n ? "," : "", (unsigned long long)a.regs[i].id, name);
+			else
+				printf("only in A: %s (0x%016llx)\n", name,
+				       (unsigned long long)a.regs[i].id);
+			n++;
+		} else if (a.regs[i].has_value && o->has_value && a.regs[i].value != o->value) {
+			if (json)
+				printf("%s{\"reg\":\"0x%016llx\",\"name\":\"%s\",\"a\":\"0x%llx\",\"b\":\"0x%llx\"}",
+				       n ? "," : "", (unsigned long long)a.regs[i].id, name,
+				       (unsigned long long)a.regs[i].value,
+				       (unsigned long long)o->value);
+			else
+				printf("value:     %s: 0x%llx -> 0x%llx\n", name,
+				       (unsigned long long)a.regs[i].value,
+				       (unsigned long long)o->value);
+			n++;
+		}
+	}
+	for (i = 0; i < b.nr; i++) {
+		if (rf_capture_find(&a, b.regs[i].id))
+			continue;
+		regname_format(b.regs[i].id, name, sizeof(name));
+		if (json)
+			printf("%s{\"reg\":\"0x%016llx\",\"name\":\"%s\",\"only_in\":\"b\"}",
+			       n ? "," : "", (unsigned long long)b.regs[i].id, name);
+		else
+			printf("only in B: %s (0x%016llx)\n", name, (unsigned long long)b.regs[i].id);
+		n++;
+	}
+	if (json)
+		printf("]}\n");
+	else
+		printf("%zu difference%s\n", n, n == 1 ? "" : "s");
+	rf_capture_free(&a);
+	rf_capture_free(&b);
+	return n ? EXIT_DIFFERS : EXIT_OK;
+}

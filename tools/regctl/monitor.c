@@ -1,0 +1,45 @@
+// SPDX-License-Identifier: GPL-2.0
+/* monitor: the module's events, one line each, until interrupted. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "../lib/regnames.h"
+#include "regctl.h"
+
+int cmd_monitor(int argc, char **argv)
+{
+	struct regfilter_event ev;
+	struct regfilter *rf;
+	char name[REGNAME_MAX];
+	int ret;
+
+	(void)argv;
+	if (argc != 1)
+		return regctl_usage("monitor");
+	ret = regfilter_events_open(&rf);
+	if (ret)
+		return ret == -ENOENT ? regctl_connect(&rf) : regctl_fail(NULL, ret, "monitor");
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	for (;;) {
+		ret = regfilter_event_next(rf, &ev, -1);
+		if (ret == -EAGAIN || ret == -ETIMEDOUT)
+			continue;
+		if (ret)
+			break;
+		regname_format(ev.reg, name, sizeof(name));
+		if (json)
+			printf("{\"event\":\"%s\",\"pid\":%u,\"vm\":%u,\"reg\":\"0x%016llx\","
+			       "\"name\":\"%s\",\"value\":\"0x%llx\",\"error\":%u}\n",
+			       regfilter_event_name(ev.event), ev.pid, ev.vm,
+			       (unsigned long long)ev.reg, name, (unsigned long long)ev.value,
+			       ev.error);
+		else
+			printf("%s pid %u vm %u %s value 0x%llx%s%s\n",
+			       regfilter_event_name(ev.event), ev.pid, ev.vm, name,
+			       (unsigned long long)ev.value, ev.error ? " error " : "",
+			       ev.error ? strerror(ev.error) : "");
+	}
+	regfilter_close(rf);
+	return regctl_fail(NULL, ret, "monitor");
+}

@@ -1,0 +1,187 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * regctl: configure the kvm_regfilter module.  A subcommand table in the
+ * manner of wg(8); each command returns an exit code (regctl.h).
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "regctl.h"
+
+#ifndef REGFILTER_VERSION
+#define REGFILTER_VERSION "0.1"
+#endif
+
+const char *prog = "regctl";
+bool json;
+
+static const struct regctl_cmd cmds[] = {
+	{ "set-profile", cmd_set_profile, "<pid> <profile> [--force]",
+	  "bind a profile to a process (every VM it has or makes)" },
+	{ "show", cmd_show, "[<pid>]", "a process's profile and its VMs (all if no pid)" },
+	{ "list", cmd_list, "", "every process with a profile" },
+	{ "clear", cmd_clear, "<pid> [--force]", "unbind a process's profile" },
+	{ "run", cmd_run, "--profile <profile> [--force] -- <command> [args...]",
+	  "bind a profile to this process, then exec the command (same pid)" },
+	{ "capture", cmd_capture, "[-o FILE] [--profile <profile>]",
+	  "this host's vcpu register list and init values (a scratch VM)" },
+	{ "diff", cmd_diff, "<A.capture> <B.capture>",
+	  "registers only in A, only in B, and init values that differ" },
+	{ "monitor", cmd_monitor, "", "print the module's events as they come" },
+};
+
+#define NR_CMDS (sizeof(cmds) / sizeof(cmds[0]))
+
+int regctl_usage(const char *cmd)
+{
+	size_t i;
+
+	for (i = 0; i < NR_CMDS; i++) {
+		if (cmd && strcmp(cmd, cmds[i].name))
+			continue;
+		fprintf(stderr, "Usage: %s %s %s\n  %s\n", prog, cmds[i].name,
+			cmds[i].args, cmds[i].help);
+	}
+	return EXIT_USAGE;
+}
+
+static void usage(FILE *f)
+{
+	size_t i;
+
+	fprintf(f, "Usage: %s [-j|--json] <command> [<args>]\n\n"
+		   "Hide, fake or pin arm64 KVM vcpu registers per VM (kvm_regfilter).\n\n"
+		   "Commands:\n", prog);
+	for (i = 0; i < NR_CMDS; i++)
+		fprintf(f, "  %-12s %s\n", cmds[i].name, cmds[i].help);
+	fprintf(f, "\n'%s <command> --help' for a command's arguments; see regctl(8).\n", prog);
+}
+
+int regctl_connect(struct regfilter **rf)
+{
+	int ret = regfilter_open(rf);
+
+	if (ret == -ENOENT) {
+		fprintf(stderr, "%s: the kvm_regfilter module is not loaded; load it with "
+			"'modprobe kvm_regfilter' (or 'insmod kvm_regfilter.ko')\n", prog);
+		return EXIT_NOMODULE;
+	}
+	if (ret) {
+		fprintf(stderr, "%s: cannot open a generic netlink socket: %s\n", prog,
+			strerror(-ret));
+		return EXIT_FAILED;
+	}
+	return EXIT_OK;
+}
+
+int regctl_fail(struct regfilter *rf, int err, const char *what)
+{
+	const char *ext = rf ? regfilter_extack(rf) : "";
+
+	fprintf(stderr, "%s: %s: %s%s%s\n", prog, what, strerror(-err),
+		*ext ? "; kernel reports: " : "", ext);
+	if (err == -EPERM) {
+		fprintf(stderr, "%s: configuring a process needs CAP_SYS_ADMIN or the right "
+			"to ptrace it (same user, not restricted by Yama)\n", prog);
+		return EXIT_PERM;
+	}
+	if (err == -EBUSY)
+		fprintf(stderr, "%s: its VM already handed out its register list; "
+			"--force changes the profile anyway\n", prog);
+	if (err == -ESRCH)
+		fprintf(stderr, "%s: check the pid (a process, not a thread, in your pid "
+			"namespace)\n", prog);
+	return EXIT_FAILED;
+}
+
+int regctl_parse_pid(const char *s, int *pid)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || *end || v <= 0 || v > 0x3fffffff) {
+		fprintf(stderr, "%s: '%s' is not a process id\n", prog, s);
+		return EXIT_USAGE;
+	}
+	*pid = v;
+	return EXIT_OK;
+}
+
+int regctl_load_profile(const char *name, struct rf_prof *p)
+{
+	char path[4096], err[1024];
+	int ret;
+
+	ret = rf_prof_find(name, path, sizeof(path), err, sizeof(err));
+	if (ret) {
+		fprintf(stderr, "%s: %s\n", prog, err);
+		return EXIT_USAGE;
+	}
+	rf_prof_init(p);
+	ret = rf_prof_load(p, path, err, sizeof(err));
+	if (ret) {
+		fprintf(stderr, "%s: %s\n", prog, err);
+		return EXIT_USAGE;
+	}
+	return EXIT_OK;
+}
+
+void regctl_json_str(const char *s)
+{
+	putchar('"');
+	for (; *s; s++) {
+		if (*s == '"' || *s == '\\')
+			printf("\\%c", *s);
+		else if ((unsigned char)*s < 0x20)
+			printf("\\u%04x", *s);
+		else
+			putchar(*s);
+	}
+	putchar('"');
+}
+
+int main(int argc, char **argv)
+{
+	size_t i;
+
+	while (argc > 1 && argv[1][0] == '-') {
+		if (!strcmp(argv[1], "-j") || !strcmp(argv[1], "--json")) {
+			json = true;
+		} else if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V")) {
+			printf("regctl %s\n", REGFILTER_VERSION);
+			return EXIT_OK;
+		} else if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
+			usage(stdout);
+			return EXIT_OK;
+		} else {
+			fprintf(stderr, "%s: unknown option '%s'\n", prog, argv[1]);
+			usage(stderr);
+			return EXIT_USAGE;
+		}
+		argc--;
+		argv++;
+	}
+	if (argc < 2) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	for (i = 0; i < NR_CMDS; i++) {
+		if (strcmp(argv[1], cmds[i].name))
+			continue;
+		if (argc > 2 && (!strcmp(argv[2], "--help") || !strcmp(argv[2], "-h"))) {
+			printf("Usage: %s %s %s\n  %s\n", prog, cmds[i].name, cmds[i].args,
+			       cmds[i].help);
+			return EXIT_OK;
+		}
+		optind = 1;
+		return cmds[i].fn(argc - 1, argv + 1);
+	}
+	fprintf(stderr, "%s: unknown command '%s'\n", prog, argv[1]);
+	usage(stderr);
+	return EXIT_USAGE;
+}

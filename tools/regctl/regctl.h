@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef REGFILTER_REGCTL_H
+#define REGFILTER_REGCTL_H
+
+#include <stdbool.h>
+
+#include "../lib/rfnl.h"
+
+/* Exit codes (regctl(8)). */
+enum {
+	EXIT_OK = 0,
+	EXIT_USAGE = 1,		/* bad arguments or profile file */
+	EXIT_FAILED = 2,	/* the kernel or the system refused */
+	EXIT_NOMODULE = 3,	/* kvm_regfilter is not loaded */
+	EXIT_PERM = 4,		/* not permitted */
+	EXIT_DIFFERS = 5,	/* diff/check: the two differ / would not load */
+};
+
+struct regctl_cmd {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *args;
+	const char *help;
+};
+
+extern const char *prog;
+extern bool json;
+
+/* Report err (a -errno from libregfilter) for what, with the kernel's text. */
+int regctl_fail(struct regfilter *rf, int err, const char *what);
+int regctl_connect(struct regfilter **rf);
+int regctl_parse_pid(const char *s, int *pid);
+int regctl_load_profile(const char *name, struct rf_prof *p);
+void regctl_json_str(const char *s);
+int regctl_usage(const char *cmd);
+
+int cmd_set_profile(int argc, char **argv);
+int cmd_clear(int argc, char **argv);
+int cmd_show(int argc, char **argv);
+int cmd_list(int argc, char **argv);
+int cmd_run(int argc, char **argv);
+int cmd_monitor(int argc, char **argv);
+int cmd_capture(int argc, char **argv);
+int cmd_diff(int argc, char **argv);
+
+#endif
