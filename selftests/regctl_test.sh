@@ -55,6 +55,7 @@ expect "unknown command is a usage error" 1 regctl frobnicate
 # capture equals the blessed list of this kernel series
 expect "capture" 0 regctl capture -o "$T/host.capture"
 expect "capture equals blessed/$series.txt" 0 regctl diff "$DIR/blessed/$series.txt" "$T/host.capture"
+cp "$T/host.capture" "$T/out"
 has "capture names the PSCI version" "PSCI_VERSION = 0x"
 
 cat >"$T/hide.profile" <<EOP

@@ -402,8 +402,6 @@ int regfilter_events_open(struct regfilter **out)
 		regfilter_close(rf);
 		return -ENOENT;
 	}
-	/* Events carry no sequence numbers of ours. */
-	nl_socket_disable_seq_check(rf->sk);
 	*out = rf;
 	return 0;
 }
@@ -433,6 +431,13 @@ static int rf_event_cb(struct nl_msg *msg, void *arg)
 	return NL_STOP;
 }
 
+static int rf_no_seq_check(struct nl_msg *msg, void *arg)
+{
+	(void)msg;
+	(void)arg;
+	return NL_OK;
+}
+
 int regfilter_event_next(struct regfilter *rf, struct regfilter_event *ev, int timeout_ms)
 {
 	struct pollfd pfd = { .fd = nl_socket_get_fd(rf->sk), .events = POLLIN };
@@ -445,6 +450,8 @@ int regfilter_event_next(struct regfilter *rf, struct regfilter_event *ev, int t
 	if (!cb)
 		return -ENOMEM;
 	ev->event = UINT32_MAX;
+	/* Multicast messages carry no sequence number of ours. */
+	nl_cb_set(cb, NL_CB_SEQ_CHECK, NL_CB_CUSTOM, rf_no_seq_check, NULL);
 	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, rf_event_cb, ev);
 	ret = nl_recvmsgs(rf->sk, cb);
 	nl_cb_put(cb);

@@ -1,0 +1,2 @@
+description core registers cannot be filtered
+hide regs.pc

@@ -1,0 +1,1 @@
+fake DEMUX_CCSIDR(1) = 0x100000000

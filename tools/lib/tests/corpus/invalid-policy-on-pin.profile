@@ -1,0 +1,1 @@
+pin PSCI_VERSION = 0x10001 strict

@@ -1,0 +1,1 @@
+hide FOO_EL9

@@ -1,0 +1,2 @@
+hide TCR2_EL1
+fake PIRE0_EL1 = 0

@@ -1,0 +1,1 @@
+hide TCR2_EL1

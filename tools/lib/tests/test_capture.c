@@ -1,0 +1,94 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Host unit test for capture.c: a capture written and read back, errors
+ * with file:line:col, blessed lists read as captures without values, and
+ * which registers carry initial values.  Prints TAP.
+ */
+#define _GNU_SOURCE
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../capture.h"
+
+static int tests, failures;
+
+static void check(int ok, const char *what)
+{
+	tests++;
+	failures += !ok;
+	printf("%sok %d - %s\n", ok ? "" : "not ", tests, what);
+}
+
+static char *tmpfile_with(const char *text)
+{
+	static char path[64];
+	int fd;
+
+	strcpy(path, "/tmp/rf-capture-XXXXXX");
+	fd = mkstemp(path);
+	if (fd < 0 || write(fd, text, strlen(text)) < 0)
+		return NULL;
+	close(fd);
+	return path;
+}
+
+int main(void)
+{
+	struct rf_capture c, d;
+	char err[512], path[64];
+	const struct rf_capreg *r;
+	FILE *f;
+	int ret;
+
+	printf("TAP version 13\n1..10\n");
+	rf_capture_init(&c);
+	strcpy(c.kernel, "6.12.117+deb12-arm64");
+	strcpy(c.cpu, "midr 0x410fd0c0");
+	rf_capture_add(&c, 0x6030000000100000ULL, false, 0);
+	rf_capture_add(&c, 0x6030000000140000ULL, true, 0x10001);
+	rf_capture_add(&c, 0x603000000013c103ULL, false, 0);
+	strcpy(path, "/tmp/rf-capture-XXXXXX");
+	ret = mkstemp(path);
+	f = fdopen(ret, "w");
+	rf_capture_write(&c, f);
+	fclose(f);
+	ret = rf_capture_load(&d, path, err, sizeof(err));
+	if (ret)
+		printf("# %s\n", err);
+	check(!ret && d.nr == 3 && !strcmp(d.kernel, c.kernel) && !strcmp(d.cpu, c.cpu),
+	      "write then load: kernel, cpu, count");
+	r = rf_capture_find(&d, 0x6030000000140000ULL);
+	check(r && r->has_value && r->value == 0x10001, "the PSCI version's value survives");
+	r = rf_capture_find(&d, 0x603000000013c103ULL);
+	check(r && !r->has_value && d.regs[2].id == 0x603000000013c103ULL,
+	      "a register without a value, in order");
+	check(!rf_capture_find(&d, 0x1234), "find of an absent id");
+	rf_capture_free(&d);
+	unlink(path);
+
+	ret = rf_capture_load(&d, "../../selftests/blessed/7.x.txt", err, sizeof(err));
+	check(!ret && d.nr == 257, "a blessed list reads as a capture (257 ids, 7.x)");
+	rf_capture_free(&d);
+
+	ret = rf_capture_load(&d, tmpfile_with("kernel x\n0x60300000001400\n0x60 = zz\n"),
+			      err, sizeof(err));
+	check(ret == -EINVAL && strstr(err, ":3:"), "a bad value is refused, with its line");
+	printf("# %s\n", err);
+	ret = rf_capture_load(&d, tmpfile_with("TCR2_EL1\n"), err, sizeof(err));
+	check(ret == -EINVAL && strstr(err, ":1:1: expected '0xID NAME [= VALUE]', got 'TCR2_EL1"),
+	      "a line without an id: file:line:col and the token");
+	check(rf_capture_load(&d, "/nonexistent", err, sizeof(err)) == -ENOENT &&
+	      strstr(err, "/nonexistent: "), "a missing file says so");
+
+	check(rf_capture_wants_value(0x6030000000140000ULL) &&
+	      rf_capture_wants_value(0x6020000000110003ULL) &&
+	      rf_capture_wants_value(0x603000000013c038ULL),
+	      "values wanted: firmware, demux, ID space");
+	check(!rf_capture_wants_value(0x603000000013c103ULL) &&
+	      !rf_capture_wants_value(0x6030000000100000ULL),
+	      "no values for other system registers or core registers");
+	rf_capture_free(&c);
+	return failures || tests != 10;
+}
