@@ -19,6 +19,7 @@ TESTVM := tools/testvm/testvm
 KERNELS ?=
 MODES ?=
 KERNEL ?= 6.12
+FUZZ_SECONDS ?= 20
 MODE ?= vhe
 TESTVM_OPTS := $(if $(KERNELS),--kernels "$(KERNELS)") $(if $(MODES),--modes "$(MODES)")
 
@@ -29,6 +30,7 @@ check:
 
 host-tests:
 	@$(MAKE) -s -C tools/lib test; rc=$$?; \
+		$(MAKE) -s -C tools/lib fuzz FUZZ_SECONDS=$(FUZZ_SECONDS) || rc=1; \
 		$(MAKE) -s -C kmod test || rc=1; \
 		$(MAKE) -s -C uapi check || rc=1; exit $$rc
 

@@ -138,8 +138,8 @@ int rf_capture_load(struct rf_capture *c, const char *path, char *err, size_t er
 		}
 		continue;
 bad:
-		snprintf(err, errlen, "%s:%u:%d: expected '0xID NAME [= VALUE]', got '%.40s'",
-			 path, lineno, (int)(p - line) + 1, p);
+		snprintf(err, errlen, "%s:%u:%d: expected '0xID NAME [= VALUE]', got '%.*s'",
+			 path, lineno, (int)(p - line) + 1, (int)strcspn(p, " \t\r\n"), p);
 		ret = -EINVAL;
 		goto out;
 	}

@@ -5,6 +5,7 @@
  * which registers carry initial values.  Prints TAP.
  */
 #define _GNU_SOURCE
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
