@@ -38,14 +38,16 @@ has() {
 	fi
 }
 
+# Each kernel derives the view of a neighbour: 6.1 -> 6.12's, 6.12 -> 7.x's,
+# 7.x -> 6.12's.
 case $(uname -r) in
-6.1.*) series=6.1 ;;
-6.12.*) series=6.12 ;;
-7.*) series=7.x ;;
+6.1.*) series=6.1 other=6.12 ;;
+6.12.*) series=6.12 other=7.x ;;
+7.*) series=7.x other=6.12 ;;
 esac
 
 echo "TAP version 13"
-echo "1..30"
+echo "1..38"
 
 expect "version" 0 regctl --version
 has "version names regctl" "^regctl "
@@ -93,6 +95,22 @@ has "says no such process" "No such process"
 # run: the profile applies to the command it execs
 expect "run" 0 regctl run --profile "$T/hide.profile" -- regctl capture -o "$T/run.capture"
 expect "run's capture is the filtered one" 0 regctl diff "$T/hidden.capture" "$T/run.capture"
+
+# derive the neighbour's view; a VM under it captures exactly that list
+expect "derive --target $other" 0 regctl derive --target "$DIR/blessed/$other.txt" -o "$T/derived.profile"
+cp "$T/derived.profile" "$T/out"
+has "the derived profile has entries" "^\(hide\|fake\|pin\) "
+expect "capture --profile derived" 0 regctl capture --profile "$T/derived.profile" -o "$T/derived.capture"
+expect "the filtered view equals blessed/$other.txt" 0 regctl diff "$DIR/blessed/$other.txt" "$T/derived.capture"
+
+# check: without a profile this process's VMs would not load there; with it they would
+expect "check without a profile: would not load" 5 regctl check $$ --target "$DIR/blessed/$other.txt"
+has "check names a register that stops it" "unknown on the destination"
+sleep 1000 &
+pid=$!
+regctl set-profile $pid "$T/derived.profile" >/dev/null
+expect "check with the derived profile: would load" 0 regctl check $pid --target "$DIR/blessed/$other.txt"
+kill $pid
 
 # monitor sees an event (a pin of a register this host lacks)
 printf 'pin S3_0_C15_C15_7 = 1\n' >"$T/pin.profile"

@@ -107,6 +107,12 @@ static int capture_vcpu(struct rf_capture *c)
 }
 #endif
 
+/* For derive and check: this host's view, from this process. */
+int regctl_capture_self(struct rf_capture *c)
+{
+	return capture_vcpu(c);
+}
+
 int cmd_capture(int argc, char **argv)
 {
 	const char *out = NULL, *profile = NULL;

@@ -30,6 +30,11 @@ static const struct regctl_cmd cmds[] = {
 	  "this host's vcpu register list and init values (a scratch VM)" },
 	{ "diff", cmd_diff, "<A.capture> <B.capture>",
 	  "registers only in A, only in B, and init values that differ" },
+	{ "derive", cmd_derive,
+	  "--target <SRC.capture> [--host <DST.capture> ...] [-o FILE] [--partial]",
+	  "the profile that makes hosts like DST (default: this one) present SRC's view" },
+	{ "check", cmd_check, "<pid> --target <DST.capture>",
+	  "would the process's VMs load on a host like DST? which registers stop them" },
 	{ "monitor", cmd_monitor, "", "print the module's events as they come" },
 };
 

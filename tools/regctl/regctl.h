@@ -42,5 +42,7 @@ int cmd_run(int argc, char **argv);
 int cmd_monitor(int argc, char **argv);
 int cmd_capture(int argc, char **argv);
 int cmd_diff(int argc, char **argv);
+int cmd_derive(int argc, char **argv);
+int cmd_check(int argc, char **argv);
 
 #endif

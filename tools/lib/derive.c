@@ -1,0 +1,197 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Derive and check: set arithmetic on captures, plus what is known about
+ * which registers a guest can use (feature ID fields) and which init values
+ * KVM lets userspace lower.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "derive.h"
+#include "regnames.h"
+
+#define SYSREG(op0, op1, crn, crm, op2) \
+	(0x6030000000130000ULL | ((op0) << 14) | ((op1) << 11) | ((crn) << 7) | \
+	 ((crm) << 3) | (op2))
+#define ID_AA64MMFR3_EL1	SYSREG(3, 0, 0, 7, 3)
+#define PSCI_VERSION		0x6030000000140000ULL
+
+/*
+ * Registers that exist only with a CPU feature, and the ID field that says
+ * so: hiding them where the field is 0 cannot lose guest state.
+ */
+static const struct {
+	uint64_t reg, id_reg, mask;
+} feature_guards[] = {
+	{ SYSREG(3, 0, 2, 0, 3), ID_AA64MMFR3_EL1, 0xf },		/* TCR2_EL1: TCRX */
+	{ SYSREG(3, 0, 1, 0, 3), ID_AA64MMFR3_EL1, 0xf0 },		/* SCTLR2_EL1: SCTLRX */
+	{ SYSREG(3, 0, 10, 2, 2), ID_AA64MMFR3_EL1, 0xf00 },	/* PIRE0_EL1: S1PIE */
+	{ SYSREG(3, 0, 10, 2, 3), ID_AA64MMFR3_EL1, 0xf00 },	/* PIR_EL1: S1PIE */
+	{ SYSREG(3, 0, 10, 2, 4), ID_AA64MMFR3_EL1, 0xf0000 },	/* POR_EL1: S1POE */
+	{ SYSREG(3, 3, 10, 2, 4), ID_AA64MMFR3_EL1, 0xf0000 },	/* POR_EL0: S1POE */
+};
+
+static unsigned int coproc(uint64_t id)
+{
+	return (id >> 16) & 0xfff;
+}
+
+static bool is_id_reg(uint64_t id)
+{
+	return coproc(id) == 0x13 && ((id >> 14) & 3) == 3 && ((id >> 11) & 7) == 0 &&
+	       ((id >> 7) & 0xf) == 0 && ((id >> 3) & 0xf) >= 1;
+}
+
+/* Every 4-bit field of a at most the one of b (features only removed). */
+static bool fields_le(uint64_t a, uint64_t b)
+{
+	int i;
+
+	for (i = 0; i < 64; i += 4)
+		if (((a >> i) & 0xf) > ((b >> i) & 0xf))
+			return false;
+	return true;
+}
+
+/*
+ * Can a host whose init value is `host` present `target` with a pin?  NULL
+ * if so, else why not.
+ */
+static const char *pinnable(uint64_t id, uint64_t target, uint64_t host)
+{
+	if (id == PSCI_VERSION)
+		return target <= host ? NULL :
+		       "the target's PSCI version is newer than the host's; KVM can only lower it";
+	if (coproc(id) == 0x16)
+		return (target & ~host) ? "the target has firmware services the host lacks" : NULL;
+	if (is_id_reg(id))
+		return fields_le(target, host) ? NULL :
+		       "the target has CPU features (ID fields) the host lacks";
+	if (id == SYSREG(3, 0, 0, 0, 0))
+		return "the CPUs differ (MIDR_EL1)";
+	/* CLIDR and the CCSIDR demux registers: KVM takes them before the first run. */
+	return NULL;
+}
+
+static int add(struct rf_prof *out, const struct rf_prof_entry *e, FILE *why)
+{
+	char name[REGNAME_MAX];
+	int ret = rf_prof_add(out, e);
+
+	if (ret && ret != -EEXIST)
+		return ret;
+	if (ret == -EEXIST) {
+		size_t i;
+
+		for (i = 0; i < out->nr; i++)
+			if (out->entries[i].reg == e->reg && out->entries[i].action != e->action) {
+				regname_format(e->reg, name, sizeof(name));
+				fprintf(why, "%s: one host needs a %s and another a %s of it\n", name,
+					e->action == KVM_REGFILTER_ACTION_PIN ? "pin" : "fake",
+					out->entries[i].action == KVM_REGFILTER_ACTION_PIN ?
+					"pin" : "fake");
+				return 1;
+			}
+	}
+	return 0;
+}
+
+int rf_derive(const struct rf_capture *target, const struct rf_capture *hosts,
+	      size_t n, struct rf_prof *out, FILE *why)
+{
+	char name[REGNAME_MAX];
+	size_t h, i, j;
+	int refused = 0, ret;
+
+	rf_prof_init(out);
+	snprintf(out->description, sizeof(out->description), "view of %.100s",
+		 *target->kernel ? target->kernel : "the target");
+	for (h = 0; h < n; h++) {
+		const struct rf_capture *host = &hosts[h];
+
+		for (i = 0; i < host->nr; i++) {
+			const struct rf_capreg *r = &host->regs[i];
+			struct rf_prof_entry e = { .reg = r->id, .action = KVM_REGFILTER_ACTION_HIDE };
+			const struct rf_capreg *t = rf_capture_find(target, r->id);
+			const char *no;
+
+			if (t) {
+				/* In both: a value to pin? */
+				if (!t->has_value || !r->has_value || t->value == r->value)
+					continue;
+				regname_format(r->id, name, sizeof(name));
+				no = pinnable(r->id, t->value, r->value);
+				if (no) {
+					fprintf(why, "%s: target 0x%llx, host 0x%llx (%s): %s\n",
+						name, (unsigned long long)t->value,
+						(unsigned long long)r->value, host->kernel, no);
+					refused++;
+					continue;
+				}
+				e.action = KVM_REGFILTER_ACTION_PIN;
+				e.value = t->value;
+			} else {
+				for (j = 0; j < sizeof(feature_guards) / sizeof(feature_guards[0]); j++)
+					if (feature_guards[j].reg == r->id)
+						break;
+				if (j < sizeof(feature_guards) / sizeof(feature_guards[0])) {
+					e.has_guard = 1;
+					e.guard_reg = feature_guards[j].id_reg;
+					e.guard_mask = feature_guards[j].mask;
+					e.guard_value = 0;
+				}
+			}
+			ret = add(out, &e, why);
+			if (ret < 0)
+				return ret;
+			refused += ret;
+		}
+		/* In the target, not on this host: fake it with the target's value. */
+		for (i = 0; i < target->nr; i++) {
+			const struct rf_capreg *t = &target->regs[i];
+			struct rf_prof_entry e = {
+				.reg = t->id, .action = KVM_REGFILTER_ACTION_FAKE,
+				.value = t->has_value ? t->value : 0,
+				.policy = KVM_REGFILTER_POLICY_KEEP,
+			};
+
+			if (rf_capture_find(host, t->id))
+				continue;
+			ret = add(out, &e, why);
+			if (ret < 0)
+				return ret;
+			refused += ret;
+		}
+	}
+	return refused;
+}
+
+int rf_check_view(const struct rf_capture *view, const struct rf_capture *dst, FILE *why)
+{
+	char name[REGNAME_MAX];
+	const struct rf_capreg *d;
+	const char *no;
+	size_t i;
+	int stops = 0;
+
+	for (i = 0; i < view->nr; i++) {
+		regname_format(view->regs[i].id, name, sizeof(name));
+		d = rf_capture_find(dst, view->regs[i].id);
+		if (!d) {
+			fprintf(why, "%s (0x%016llx): unknown on the destination (%s)\n", name,
+				(unsigned long long)view->regs[i].id, dst->kernel);
+			stops++;
+			continue;
+		}
+		if (!view->regs[i].has_value || !d->has_value || view->regs[i].value == d->value)
+			continue;
+		no = pinnable(view->regs[i].id, view->regs[i].value, d->value);
+		if (no) {
+			fprintf(why, "%s: the VM has 0x%llx, the destination 0x%llx: %s\n", name,
+				(unsigned long long)view->regs[i].value,
+				(unsigned long long)d->value, no);
+			stops++;
+		}
+	}
+	return stops;
+}

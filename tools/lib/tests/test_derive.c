@@ -1,0 +1,149 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Host unit test for derive.c on the measured lists (selftests/blessed)
+ * and on synthetic captures with values.  Prints TAP.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "../derive.h"
+
+#define TCR2	0x603000000013c103ULL
+#define PIRE0	0x603000000013c512ULL
+#define PIR	0x603000000013c513ULL
+#define BMAP2	0x6030000000160003ULL
+#define PSCI	0x6030000000140000ULL
+#define MMFR0	0x603000000013c038ULL
+#define STD_BMAP 0x6030000000160000ULL
+
+static int tests, failures;
+static char why[4096];
+
+static void check(int ok, const char *what)
+{
+	tests++;
+	failures += !ok;
+	printf("%sok %d - %s\n", ok ? "" : "not ", tests, what);
+}
+
+static const struct rf_prof_entry *entry(const struct rf_prof *p, uint64_t reg)
+{
+	size_t i;
+
+	for (i = 0; i < p->nr; i++)
+		if (p->entries[i].reg == reg)
+			return &p->entries[i];
+	return NULL;
+}
+
+static int derive(const struct rf_capture *t, const struct rf_capture *h, size_t n,
+		  struct rf_prof *p)
+{
+	FILE *f = fmemopen(why, sizeof(why), "w");
+	int ret = rf_derive(t, h, n, p, f);
+
+	fclose(f);
+	if (*why)
+		printf("# %s", why);
+	return ret;
+}
+
+static void load(struct rf_capture *c, const char *series)
+{
+	char path[128], err[256];
+
+	snprintf(path, sizeof(path), "../../selftests/blessed/%s.txt", series);
+	if (rf_capture_load(c, path, err, sizeof(err)))
+		printf("# %s\n", err);
+	snprintf(c->kernel, sizeof(c->kernel), "%s", series);
+}
+
+int main(void)
+{
+	struct rf_capture l61, l612, l7, pool[2], a, b;
+	const struct rf_prof_entry *e;
+	struct rf_prof p;
+	FILE *f;
+	int ret;
+
+	printf("TAP version 13\n1..12\n");
+	load(&l61, "6.1");
+	load(&l612, "6.12");
+	load(&l7, "7.x");
+
+	ret = derive(&l7, &l612, 1, &p);
+	e = entry(&p, TCR2);
+	check(!ret && p.nr == 4 && e && e->action == KVM_REGFILTER_ACTION_HIDE &&
+	      e->has_guard && e->guard_mask == 0xf && e->guard_value == 0,
+	      "6.12 host, 7.x view: TCR2_EL1 hidden where ID_AA64MMFR3_EL1.TCRX is 0");
+	e = entry(&p, PIR);
+	check(e && e->has_guard && e->guard_mask == 0xf00 && entry(&p, PIRE0),
+	      "6.12 host, 7.x view: PIR_EL1 and PIRE0_EL1 hidden, guarded by S1PIE");
+	e = entry(&p, BMAP2);
+	check(e && e->action == KVM_REGFILTER_ACTION_FAKE && e->value == 0,
+	      "6.12 host, 7.x view: VENDOR_HYP_BMAP_2 faked");
+	rf_prof_free(&p);
+
+	ret = derive(&l612, &l7, 1, &p);
+	check(!ret && p.nr == 4 && entry(&p, TCR2)->action == KVM_REGFILTER_ACTION_FAKE &&
+	      entry(&p, BMAP2)->action == KVM_REGFILTER_ACTION_HIDE,
+	      "7.x host, 6.12 view: three fakes, VENDOR_HYP_BMAP_2 hidden");
+	rf_prof_free(&p);
+
+	ret = derive(&l61, &l612, 1, &p);
+	check(!ret && p.nr == 17, "6.12 host, 6.1 view: the 17 registers hidden");
+	rf_prof_free(&p);
+
+	pool[0] = l7;
+	pool[1] = l61;
+	ret = derive(&l612, pool, 2, &p);
+	check(!ret && p.nr == 18, "pool of 7.x and 6.1 hosts, 6.12 view: 17 fakes, 1 hide");
+	rf_prof_free(&p);
+
+	/* Values. */
+	rf_capture_init(&a);
+	rf_capture_init(&b);
+	rf_capture_add(&a, PSCI, true, 0x10001);
+	rf_capture_add(&a, MMFR0, true, 0x1122);
+	rf_capture_add(&a, STD_BMAP, true, 0x3);
+	rf_capture_add(&b, PSCI, true, 0x10003);
+	rf_capture_add(&b, MMFR0, true, 0x1122);
+	rf_capture_add(&b, STD_BMAP, true, 0x3);
+	ret = derive(&a, &b, 1, &p);
+	e = entry(&p, PSCI);
+	check(!ret && p.nr == 1 && e && e->action == KVM_REGFILTER_ACTION_PIN &&
+	      e->value == 0x10001, "PSCI 1.3 host, 1.1 view: pinned to 1.1");
+	rf_prof_free(&p);
+	ret = derive(&b, &a, 1, &p);
+	check(ret == 1 && p.nr == 0 && strstr(why, "PSCI_VERSION") && strstr(why, "only lower"),
+	      "PSCI 1.1 host, 1.3 view: refused, with the reason");
+	rf_prof_free(&p);
+	b.regs[1].value = 0x1222;
+	ret = derive(&b, &a, 1, &p);
+	check(ret == 2 && strstr(why, "CPU features"),
+	      "an ID field the host lacks: refused (and PSCI)");
+	rf_prof_free(&p);
+	b.regs[1].value = 0x1122;
+	b.regs[0].value = 0x10001;
+	b.regs[2].value = 0x7;
+	ret = derive(&b, &a, 1, &p);
+	check(ret == 1 && strstr(why, "firmware services"),
+	      "firmware services the host lacks: refused");
+	rf_prof_free(&p);
+
+	/* check */
+	f = fmemopen(why, sizeof(why), "w");
+	ret = rf_check_view(&l612, &l7, f);
+	fclose(f);
+	check(ret == 3 && strstr(why, "TCR2_EL1") && strstr(why, "PIR_EL1"),
+	      "check: a 6.12 view on a 7.x host stops on 3 registers");
+	f = fmemopen(why, sizeof(why), "w");
+	ret = rf_check_view(&l7, &l7, f);
+	fclose(f);
+	check(ret == 0, "check: a view loads on its own kind of host");
+	rf_capture_free(&a);
+	rf_capture_free(&b);
+	return failures || tests != 12;
+}

@@ -1,0 +1,152 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * derive: the profile that makes hosts present a target's view.
+ * check: would a process's VM load on a host like a given capture?
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../lib/derive.h"
+#include "regctl.h"
+
+int regctl_capture_self(struct rf_capture *c);
+
+static int load_capture(const char *path, struct rf_capture *c)
+{
+	char err[512];
+
+	if (rf_capture_load(c, path, err, sizeof(err))) {
+		fprintf(stderr, "%s: %s\n", prog, err);
+		return EXIT_USAGE;
+	}
+	return EXIT_OK;
+}
+
+int cmd_derive(int argc, char **argv)
+{
+	const char *target_path = NULL, *out = NULL;
+	struct rf_capture target, *hosts = NULL;
+	size_t n = 0;
+	bool partial = false;
+	struct rf_prof p;
+	FILE *f = stdout;
+	int i, ret = EXIT_OK, refused;
+
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--target") && i + 1 < argc) {
+			target_path = argv[++i];
+		} else if (!strcmp(argv[i], "--host") && i + 1 < argc) {
+			hosts = realloc(hosts, (n + 1) * sizeof(*hosts));
+			if (!hosts)
+				return EXIT_FAILED;
+			ret = load_capture(argv[++i], &hosts[n]);
+			if (ret)
+				goto out;
+			n++;
+		} else if (!strcmp(argv[i], "-o") && i + 1 < argc) {
+			out = argv[++i];
+		} else if (!strcmp(argv[i], "--partial")) {
+			partial = true;
+		} else {
+			ret = regctl_usage("derive");
+			goto out;
+		}
+	}
+	if (!target_path) {
+		ret = regctl_usage("derive");
+		goto out;
+	}
+	ret = load_capture(target_path, &target);
+	if (ret)
+		goto out;
+	if (!n) {
+		/* This host, captured now. */
+		hosts = calloc(1, sizeof(*hosts));
+		if (!hosts)
+			return EXIT_FAILED;
+		rf_capture_init(&hosts[0]);
+		ret = regctl_capture_self(&hosts[0]);
+		if (ret)
+			goto out;
+		n = 1;
+	}
+	refused = rf_derive(&target, hosts, n, &p, stderr);
+	if (refused < 0) {
+		fprintf(stderr, "%s: derive: %s\n", prog, strerror(-refused));
+		ret = EXIT_FAILED;
+		goto out;
+	}
+	if (refused && !partial) {
+		fprintf(stderr, "%s: derive: %d thing%s above cannot be made safe; no profile "
+			"written (--partial writes the rest)\n", prog, refused,
+			refused == 1 ? "" : "s");
+		ret = EXIT_FAILED;
+		goto free_prof;
+	}
+	if (out && !(f = fopen(out, "w"))) {
+		fprintf(stderr, "%s: derive: %s: %s\n", prog, out, strerror(errno));
+		ret = EXIT_FAILED;
+		goto free_prof;
+	}
+	fprintf(f, "# derived by regctl from %s for %zu host capture%s%s\n", target_path, n,
+		n == 1 ? "" : "s", refused ? " (partial: see the refusals)" : "");
+	rf_prof_write(&p, f);
+	if (out)
+		fclose(f);
+	ret = refused ? EXIT_DIFFERS : EXIT_OK;
+free_prof:
+	rf_prof_free(&p);
+out:
+	free(hosts);
+	return ret;
+}
+
+int cmd_check(int argc, char **argv)
+{
+	struct regfilter_binding b = { 0 };
+	struct rf_capture dst, view;
+	struct regfilter *rf;
+	int pid, ret, stops;
+
+	if (argc != 4 || strcmp(argv[2], "--target"))
+		return regctl_usage("check");
+	ret = regctl_parse_pid(argv[1], &pid);
+	if (!ret)
+		ret = load_capture(argv[3], &dst);
+	if (ret)
+		return ret;
+	ret = regctl_connect(&rf);
+	if (ret)
+		return ret;
+	/* The process's view: a scratch VM here under its profile, if any. */
+	ret = regfilter_get_profile(rf, pid, &b);
+	if (ret == 0)
+		ret = regfilter_set_profile(rf, getpid(), &b.prof, false);
+	else if (ret == -ENOENT)
+		ret = 0;
+	if (ret) {
+		ret = regctl_fail(rf, ret, "check");
+		regfilter_close(rf);
+		return ret;
+	}
+	regfilter_close(rf);
+	rf_capture_init(&view);
+	ret = regctl_capture_self(&view);
+	if (ret)
+		goto out;
+	stops = rf_check_view(&view, &dst, stdout);
+	if (stops)
+		printf("process %d: its VMs would not load on a host like %s (%s): %d register%s\n",
+		       pid, argv[3], dst.kernel, stops, stops == 1 ? "" : "s");
+	else
+		printf("process %d: its VMs would load on a host like %s (%s)\n", pid, argv[3],
+		       dst.kernel);
+	ret = stops ? EXIT_DIFFERS : EXIT_OK;
+out:
+	regfilter_binding_free(&b);
+	rf_capture_free(&view);
+	return ret;
+}
