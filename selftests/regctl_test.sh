@@ -104,8 +104,15 @@ expect "capture --profile derived" 0 regctl capture --profile "$T/derived.profil
 expect "the filtered view equals blessed/$other.txt" 0 regctl diff "$DIR/blessed/$other.txt" "$T/derived.capture"
 
 # check: without a profile this process's VMs would not load there; with it they would
-expect "check without a profile: would not load" 5 regctl check $$ --target "$DIR/blessed/$other.txt"
-has "check names a register that stops it" "unknown on the destination"
+if [ $series = 6.1 ]; then
+	# 6.1's list is a subset of 6.12's: as far as registers go, it loads.
+	expect "check without a profile: 6.1's registers all exist on 6.12" 0 \
+		regctl check $$ --target "$DIR/blessed/$other.txt"
+	has "check says it would load" "would load on a host like"
+else
+	expect "check without a profile: would not load" 5 regctl check $$ --target "$DIR/blessed/$other.txt"
+	has "check names a register that stops it" "unknown on the destination"
+fi
 sleep 1000 &
 pid=$!
 regctl set-profile $pid "$T/derived.profile" >/dev/null
