@@ -53,6 +53,45 @@ bool rf_capture_wants_value(uint64_t id)
 	return coproc == 0x13 && ((id >> 14) & 3) == 3 && ((id >> 7) & 0xf) == 0;
 }
 
+static int diff_add(struct rf_capdiff **d, size_t *n, uint64_t id,
+		    enum rf_capdiff_kind kind, uint64_t a, uint64_t b)
+{
+	struct rf_capdiff *nd = realloc(*d, (*n + 1) * sizeof(**d));
+
+	if (!nd)
+		return -ENOMEM;
+	nd[(*n)++] = (struct rf_capdiff){ id, kind, a, b };
+	*d = nd;
+	return 0;
+}
+
+int rf_capture_diff(const struct rf_capture *a, const struct rf_capture *b,
+		    struct rf_capdiff **out)
+{
+	const struct rf_capreg *o;
+	struct rf_capdiff *d = NULL;
+	size_t i, n = 0;
+	int ret = 0;
+
+	for (i = 0; i < a->nr && !ret; i++) {
+		o = rf_capture_find(b, a->regs[i].id);
+		if (!o)
+			ret = diff_add(&d, &n, a->regs[i].id, RF_ONLY_IN_A, 0, 0);
+		else if (a->regs[i].has_value && o->has_value && a->regs[i].value != o->value)
+			ret = diff_add(&d, &n, a->regs[i].id, RF_VALUE_DIFFERS,
+				       a->regs[i].value, o->value);
+	}
+	for (i = 0; i < b->nr && !ret; i++)
+		if (!rf_capture_find(a, b->regs[i].id))
+			ret = diff_add(&d, &n, b->regs[i].id, RF_ONLY_IN_B, 0, 0);
+	if (ret) {
+		free(d);
+		return ret;
+	}
+	*out = d;
+	return n;
+}
+
 void rf_capture_write(const struct rf_capture *c, FILE *f)
 {
 	char name[REGNAME_MAX];

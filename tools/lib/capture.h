@@ -32,6 +32,21 @@ const struct rf_capreg *rf_capture_find(const struct rf_capture *c, uint64_t id)
 /* Registers whose initial value a kernel chooses: firmware, demux, ID space. */
 bool rf_capture_wants_value(uint64_t id);
 
+enum rf_capdiff_kind { RF_ONLY_IN_A, RF_ONLY_IN_B, RF_VALUE_DIFFERS };
+
+struct rf_capdiff {
+	uint64_t id;
+	enum rf_capdiff_kind kind;
+	uint64_t a, b;			/* the values, for RF_VALUE_DIFFERS */
+};
+
+/*
+ * Registers only in a (in a's order), whose values differ (likewise), then
+ * only in b (in b's order).  *out is malloc'ed; returns the count or -errno.
+ */
+int rf_capture_diff(const struct rf_capture *a, const struct rf_capture *b,
+		    struct rf_capdiff **out);
+
 /* "FILE:LINE:COL: ..." in err on a bad line. */
 int rf_capture_load(struct rf_capture *c, const char *path, char *err, size_t errlen);
 void rf_capture_write(const struct rf_capture *c, FILE *f);

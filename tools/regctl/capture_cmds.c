@@ -189,9 +189,9 @@ done:
 int cmd_diff(int argc, char **argv)
 {
 	struct rf_capture a, b;
+	struct rf_capdiff *d = NULL;
 	char err[512], name[REGNAME_MAX];
-	size_t i, n = 0;
-	const struct rf_capreg *o;
+	int i, n;
 
 	if (argc != 3)
 		return regctl_usage("diff");
@@ -200,50 +200,47 @@ int cmd_diff(int argc, char **argv)
 		fprintf(stderr, "%s: diff: %s\n", prog, err);
 		return EXIT_USAGE;
 	}
-	if (json)
-		printf("{\"a\":{\"path\":\"%s\",\"kernel\":\"%s\"},\"b\":{\"path\":\"%s\",\"kernel\":\"%s\"},\"differences\":[",
-		       argv[1], a.kernel, argv[2], b.kernel);
-	else
-		printf("--- %s (%s)\n+++ %s (%s)\n", argv[1], a.kernel, argv[2], b.kernel);
-	for (i = 0; i < a.nr; i++) {
-		regname_format(a.regs[i].id, name, sizeof(name));
-		o = rf_capture_find(&b, a.regs[i].id);
-		if (!o) {
-			if (json)
-				printf("%s{\"reg\":\"0x%016llx\",\"name\":\"%s\",\"only_in\":\"a\"}",
-				       n ? "," : "", (unsigned long long)a.regs[i].id, name);
-			else
-				printf("only in A: %s (0x%016llx)\n", name,
-				       (unsigned long long)a.regs[i].id);
-			n++;
-		} else if (a.regs[i].has_value && o->has_value && a.regs[i].value != o->value) {
-			if (json)
-				printf("%s{\"reg\":\"0x%016llx\",\"name\":\"%s\",\"a\":\"0x%llx\",\"b\":\"0x%llx\"}",
-				       n ? "," : "", (unsigned long long)a.regs[i].id, name,
-				       (unsigned long long)a.regs[i].value,
-				       (unsigned long long)o->value);
-			else
-				printf("value:     %s: 0x%llx -> 0x%llx\n", name,
-				       (unsigned long long)a.regs[i].value,
-				       (unsigned long long)o->value);
-			n++;
-		}
+	n = rf_capture_diff(&a, &b, &d);
+	if (n < 0) {
+		fprintf(stderr, "%s: diff: %s\n", prog, strerror(-n));
+		return EXIT_FAILED;
 	}
-	for (i = 0; i < b.nr; i++) {
-		if (rf_capture_find(&a, b.regs[i].id))
-			continue;
-		regname_format(b.regs[i].id, name, sizeof(name));
-		if (json)
-			printf("%s{\"reg\":\"0x%016llx\",\"name\":\"%s\",\"only_in\":\"b\"}",
-			       n ? "," : "", (unsigned long long)b.regs[i].id, name);
-		else
-			printf("only in B: %s (0x%016llx)\n", name, (unsigned long long)b.regs[i].id);
-		n++;
+	if (json) {
+		printf("{\"a\":{\"path\":");
+		regctl_json_str(argv[1]);
+		printf(",\"kernel\":");
+		regctl_json_str(a.kernel);
+		printf("},\"b\":{\"path\":");
+		regctl_json_str(argv[2]);
+		printf(",\"kernel\":");
+		regctl_json_str(b.kernel);
+		printf("},\"differences\":[");
+	} else {
+		printf("--- %s (%s)\n+++ %s (%s)\n", argv[1], a.kernel, argv[2], b.kernel);
+	}
+	for (i = 0; i < n; i++) {
+		regname_format(d[i].id, name, sizeof(name));
+		if (json) {
+			printf("%s{\"reg\":\"0x%016llx\",\"name\":\"%s\"", i ? "," : "",
+			       (unsigned long long)d[i].id, name);
+			if (d[i].kind == RF_VALUE_DIFFERS)
+				printf(",\"a\":\"0x%llx\",\"b\":\"0x%llx\"}",
+				       (unsigned long long)d[i].a, (unsigned long long)d[i].b);
+			else
+				printf(",\"only_in\":\"%s\"}", d[i].kind == RF_ONLY_IN_A ? "a" : "b");
+		} else if (d[i].kind == RF_VALUE_DIFFERS) {
+			printf("value:     %s: 0x%llx -> 0x%llx\n", name,
+			       (unsigned long long)d[i].a, (unsigned long long)d[i].b);
+		} else {
+			printf("only in %c: %s (0x%016llx)\n", d[i].kind == RF_ONLY_IN_A ? 'A' : 'B',
+			       name, (unsigned long long)d[i].id);
+		}
 	}
 	if (json)
 		printf("]}\n");
 	else
-		printf("%zu difference%s\n", n, n == 1 ? "" : "s");
+		printf("%d difference%s\n", n, n == 1 ? "" : "s");
+	free(d);
 	rf_capture_free(&a);
 	rf_capture_free(&b);
 	return n ? EXIT_DIFFERS : EXIT_OK;

@@ -43,7 +43,7 @@ int main(void)
 	FILE *f;
 	int ret;
 
-	printf("TAP version 13\n1..10\n");
+	printf("TAP version 13\n1..13\n");
 	rf_capture_init(&c);
 	strcpy(c.kernel, "6.12.117+deb12-arm64");
 	strcpy(c.cpu, "midr 0x410fd0c0");
@@ -90,6 +90,39 @@ int main(void)
 	check(!rf_capture_wants_value(0x603000000013c103ULL) &&
 	      !rf_capture_wants_value(0x6030000000100000ULL),
 	      "no values for other system registers or core registers");
+	/* diff */
+	{
+		struct rf_capture x, y;
+		struct rf_capdiff *d;
+		int n;
+
+		rf_capture_init(&x);
+		rf_capture_init(&y);
+		rf_capture_add(&x, 0x6030000000140000ULL, true, 0x10003);
+		rf_capture_add(&x, 0x6030000000160003ULL, true, 0);
+		rf_capture_add(&x, 0x6030000000100000ULL, false, 0);
+		rf_capture_add(&y, 0x603000000013c103ULL, false, 0);
+		rf_capture_add(&y, 0x6030000000100000ULL, false, 0);
+		rf_capture_add(&y, 0x6030000000140000ULL, true, 0x10001);
+		n = rf_capture_diff(&x, &y, &d);
+		check(n == 3 && d[0].kind == RF_VALUE_DIFFERS && d[0].a == 0x10003 &&
+		      d[0].b == 0x10001 && d[1].kind == RF_ONLY_IN_A &&
+		      d[1].id == 0x6030000000160003ULL && d[2].kind == RF_ONLY_IN_B &&
+		      d[2].id == 0x603000000013c103ULL,
+		      "diff: a value, only in A, only in B, in that order");
+		free(d);
+		check(rf_capture_diff(&x, &x, &d) == 0, "diff: a capture against itself");
+		free(d);
+		rf_capture_free(&x);
+		rf_capture_free(&y);
+		rf_capture_load(&x, "../../selftests/blessed/6.12.txt", err, sizeof(err));
+		rf_capture_load(&y, "../../selftests/blessed/6.1.txt", err, sizeof(err));
+		n = rf_capture_diff(&x, &y, &d);
+		check(n == 17, "diff: 6.12 and 6.1 differ by 17 registers");
+		free(d);
+		rf_capture_free(&x);
+		rf_capture_free(&y);
+	}
 	rf_capture_free(&c);
-	return failures || tests != 10;
+	return failures || tests != 13;
 }
