@@ -32,7 +32,9 @@ int cmd_derive(int argc, char **argv)
 	size_t n = 0;
 	bool partial = false;
 	struct rf_prof p;
-	FILE *f = stdout;
+	FILE *f = stdout, *why;
+	char *whybuf = NULL;
+	size_t whylen = 0;
 	int i, ret = EXIT_OK, refused;
 
 	for (i = 1; i < argc; i++) {
@@ -73,7 +75,15 @@ int cmd_derive(int argc, char **argv)
 			goto out;
 		n = 1;
 	}
-	refused = rf_derive(&target, hosts, n, &p, stderr);
+	/* The reasons go to stderr, and with --partial into the profile too. */
+	why = open_memstream(&whybuf, &whylen);
+	if (!why) {
+		ret = EXIT_FAILED;
+		goto out;
+	}
+	refused = rf_derive(&target, hosts, n, &p, why);
+	fclose(why);
+	fputs(whybuf, stderr);
 	if (refused < 0) {
 		fprintf(stderr, "%s: derive: %s\n", prog, strerror(-refused));
 		ret = EXIT_FAILED;
@@ -92,7 +102,13 @@ int cmd_derive(int argc, char **argv)
 		goto free_prof;
 	}
 	fprintf(f, "# derived by regctl from %s for %zu host capture%s%s\n", target_path, n,
-		n == 1 ? "" : "s", refused ? " (partial: see the refusals)" : "");
+		n == 1 ? "" : "s", refused ? " (partial: not everything could be made safe)" : "");
+	if (refused) {
+		char *line, *save = NULL;
+
+		for (line = strtok_r(whybuf, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
+			fprintf(f, "# not applied: %s\n", line);
+	}
 	rf_prof_write(&p, f);
 	if (out)
 		fclose(f);
@@ -100,6 +116,7 @@ int cmd_derive(int argc, char **argv)
 free_prof:
 	rf_prof_free(&p);
 out:
+	free(whybuf);
 	free(hosts);
 	return ret;
 }
