@@ -5,7 +5,7 @@
 # Needs regctl in PATH and the module at $REGFILTER_KO (to test the
 # "not loaded" message it unloads and reloads it).
 
-KO=${REGFILTER_KO:-/lib/modules/kvm_regfilter.ko}
+KO=${REGFILTER_KO:-/regfilter/kvm_regfilter.ko}
 T=$(mktemp -d)
 DIR=$(cd "$(dirname "$0")" && pwd)
 n=0

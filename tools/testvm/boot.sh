@@ -19,7 +19,8 @@ vm_cmd() {
 		-cpu "$(mode_cpu "$MODE")" -smp "${REGFILTER_VM_SMP:-2}" \
 		-m "${REGFILTER_VM_MEM:-1024}" -no-reboot -nic none \
 		-kernel "$VMLINUZ" -initrd "$initrd" \
-		-append "'console=ttyAMA0 panic=-1 quiet regfilter.run=$run ${REGFILTER_BENCH:+regfilter.bench=$REGFILTER_BENCH}'"
+		-append "'console=ttyAMA0 panic=-1 quiet regfilter.run=$run ${REGFILTER_BENCH:+regfilter.bench=$REGFILTER_BENCH} ${VM_APPEND:-}'" \
+		${VM_ARGS:-}
 }
 
 # vm_verdict LOG SERIES MODE RESULTS: turn a console log into one result

@@ -21,7 +21,9 @@ busybox_fetch() {
 # initramfs_base OUT: the common archive, from the installed selftests.
 initramfs_base() {
 	local out=$1 root=$O/testvm/rootfs
-	rm -rf "$root" && mkdir -p "$root"/bin "$root"/lib/modules "$root"/selftests
+	# Nothing under /lib: a root file system below may have /lib -> usr/lib,
+	# which a directory entry here would replace.
+	rm -rf "$root" && mkdir -p "$root"/bin "$root"/regfilter "$root"/selftests
 	cp "$BUSYBOX" "$root/bin/busybox"
 	cp "$TESTVM_DIR/init" "$root/init"
 	cp -r "$O/selftests/install/." "$root/selftests/"
@@ -32,13 +34,31 @@ initramfs_base() {
 	(cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) >"$out"
 }
 
-# initramfs_for KO OUT: base + the module.
+# initramfs_for KO OUT [BELOW]: [BELOW +] base + /regfilter (the module,
+# and for migration hosts the virtio block modules, the guest, profiles).
 initramfs_for() {
-	local ko=$1 out=$2 root
+	local ko=$1 out=$2 below=${3:-} root m
 	root=$(mktemp -d)
-	mkdir -p "$root/lib/modules"
-	cp "$ko" "$root/lib/modules/kvm_regfilter.ko"
+	mkdir -p "$root/regfilter"
+	cp "$ko" "$root/regfilter/kvm_regfilter.ko"
+	if [ -n "$below" ]; then
+		mkdir -p "$root/regfilter/virtio" "$root/regfilter/profiles"
+		# 6.1 has virtio_pci as modules too; 6.12 and 7.x compress them.
+		for m in virtio_pci_legacy_dev virtio_pci_modern_dev virtio_pci virtio_blk; do
+			local f
+			f=$(find "$KDIR/root/" -path "*/modules/$KREL/*" -name "$m.ko*" | head -n 1)
+			[ -n "$f" ] || continue
+			case $f in
+			*.xz) xz -dc "$f" >"$root/regfilter/virtio/$m.ko" ;;
+			*.zst) zstd -qdc "$f" >"$root/regfilter/virtio/$m.ko" ;;
+			*) cp "$f" "$root/regfilter/virtio/$m.ko" ;;
+			esac
+		done
+		cp "$O/guest/counter.elf" "$TESTVM_DIR/migrate-host" "$root/regfilter/"
+		cp "$TOPDIR"/tools/profiles/*.profile "$root/regfilter/profiles/"
+	fi
 	{
+		[ -z "$below" ] || cat "$below"
 		cat "$O/testvm/base.cpio.gz"
 		(cd "$root" && find . | cpio -o -H newc --quiet | gzip -1)
 	} >"$out"
