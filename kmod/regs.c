@@ -234,7 +234,8 @@ static int rf_vm_sync(struct rf_ctx *c)
 
 /*
  * Write the pinned values into this vcpu through KVM's set path.  A value
- * KVM refuses fails the ioctl (the vcpu's init), loudly.
+ * KVM refuses marks the entry refused in the VM, with a kernel message and
+ * an event naming the register and value.
  */
 static int rf_vcpu_pin(struct rf_ctx *c, struct rf_vcpu *v)
 {
@@ -259,12 +260,18 @@ static int rf_vcpu_pin(struct rf_ctx *c, struct rf_vcpu *v)
 		if (!ret)
 			ret = rf_kvm_one_reg(c, KVM_SET_ONE_REG, e->reg, &cur);
 		if (ret) {
+			/*
+			 * Marked, not fatal: VMMs make scratch vcpus (QEMU, to
+			 * probe the host CPU, without PSCI 0.2) that cannot
+			 * take a value their real VMs take, and failing those
+			 * would stop the VMM from starting at all.
+			 */
 			vm->state[i] = KVM_REGFILTER_STATE_REFUSED;
-			pr_warn_ratelimited("VM %u (pid %d): KVM refused pinned value 0x%llx for register 0x%llx (%d); failing the vcpu's init\n",
+			pr_warn_ratelimited("VM %u (pid %d): KVM refused pinned value 0x%llx for register 0x%llx (%d); the VM keeps its own value\n",
 					    vm->id, pid_nr(vm->owner), e->value, e->reg, ret);
 			rf_nl_event(KVM_REGFILTER_EVENT_PIN_REFUSED, vm, e->reg,
 				    e->value, -ret);
-			return ret;
+			continue;
 		}
 		atomic64_inc(&vm->pins_applied);
 	}

@@ -43,6 +43,8 @@ static atomic_t rf_vm_ids = ATOMIC_INIT(0);
 
 static void rf_reaper_fn(struct work_struct *work);
 static DECLARE_DELAYED_WORK(rf_reaper, rf_reaper_fn);
+/* Our own: 7.x deprecates system_wq, and 6.1 lacks its successors. */
+static struct workqueue_struct *rf_wq;
 
 static void rf_profile_release(struct kref *ref)
 {
@@ -276,7 +278,7 @@ int rf_bind(struct pid *pid, struct rf_profile *p, bool force,
 		RCU_INIT_POINTER(b->profile, p);
 		hash_add_rcu(rf_bindings, &b->node, (unsigned long)pid);
 		atomic_inc(&rf_nr_bindings);
-		mod_delayed_work(system_wq, &rf_reaper, HZ);
+		mod_delayed_work(rf_wq, &rf_reaper, HZ);
 	} else {
 		old = rcu_replace_pointer(b->profile, p, lockdep_is_held(&rf_cfg_lock));
 		rf_profile_put(old);
@@ -324,13 +326,14 @@ static void rf_reaper_fn(struct work_struct *work)
 	mutex_lock(&rf_cfg_lock);
 	rf_reap_dead();
 	if (rf_any_binding())
-		schedule_delayed_work(&rf_reaper, HZ);
+		queue_delayed_work(rf_wq, &rf_reaper, HZ);
 	mutex_unlock(&rf_cfg_lock);
 }
 
 int rf_vm_init(void)
 {
-	return 0;
+	rf_wq = alloc_workqueue("kvm_regfilter", WQ_UNBOUND, 0);
+	return rf_wq ? 0 : -ENOMEM;
 }
 
 /* The hooks are gone and no filtered vcpu file is open (module refs). */
@@ -354,4 +357,5 @@ void rf_vm_exit(void)
 	}
 	spin_unlock(&rf_vms_lock);
 	rcu_barrier();
+	destroy_workqueue(rf_wq);
 }

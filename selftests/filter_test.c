@@ -460,12 +460,18 @@ TEST_F(filter, pin_psci_version_guest)
 	test_guest_unload(&g);
 }
 
-/* A value KVM refuses fails the vcpu's init, with an event. */
+/*
+ * A value KVM refuses is loud without breaking the VMM: the vcpu's init
+ * succeeds (VMMs make scratch vcpus that cannot take a pin), the entry is
+ * marked refused and an event names register and value.
+ */
 TEST_F(filter, pin_refused_is_loud)
 {
 	struct rf_test_entry e[] = { PIN(RF_PSCI_VERSION, 0x30000) };
+	struct rf_vm_info vi;
 	struct rf_nl ev_nl;
 	struct rf_event ev;
+	uint64_t v;
 	int vcpu;
 
 	ASSERT_EQ(0, rf_nl_open(&ev_nl));
@@ -475,11 +481,17 @@ TEST_F(filter, pin_refused_is_loud)
 	self->have_vm = true;
 	vcpu = test_vcpu_create(&self->vm, 0);
 	ASSERT_LE(0, vcpu);
-	EXPECT_EQ(-EINVAL, test_vcpu_init(&self->vm, vcpu));
+	EXPECT_EQ(0, test_vcpu_init(&self->vm, vcpu));
 	ASSERT_EQ(0, rf_next_event(&ev_nl, &ev, 5000));
 	EXPECT_EQ(KVM_REGFILTER_EVENT_PIN_REFUSED, ev.event);
 	EXPECT_EQ(RF_PSCI_VERSION, ev.reg);
+	EXPECT_EQ(0x30000, ev.value);
 	EXPECT_EQ(EINVAL, ev.error);
+	EXPECT_EQ(0, test_get_reg(vcpu, RF_PSCI_VERSION, &v));
+	EXPECT_NE(0x30000, v);
+	ASSERT_EQ(1, rf_get_vms(&self->nl, getpid(), &vi, 1));
+	ASSERT_EQ(1, vi.nr_states);
+	EXPECT_EQ(KVM_REGFILTER_STATE_REFUSED, vi.states[0].state);
 	rf_nl_close(&ev_nl);
 }
 

@@ -23,7 +23,8 @@
  *   no-op, reported as shadowed, where KVM really provides it.
  * @KVM_REGFILTER_ACTION_PIN: Set the real register to the entry's value
  *   through KVM's own set path when the vcpu is initialised, before userspace
- *   can read it. Reported, not applied, where the vcpu does not have it.
+ *   can read it. Reported, not applied, where the vcpu does not have it or KVM
+ *   refuses the value.
  */
 enum kvm_regfilter_action {
 	KVM_REGFILTER_ACTION_HIDE,
@@ -62,8 +63,8 @@ enum kvm_regfilter_set_flags {
  *   real one wins.
  * @KVM_REGFILTER_STATE_ABSENT: A hide or pin of a register this vcpu does not
  *   have.
- * @KVM_REGFILTER_STATE_REFUSED: A pin whose value KVM refused; the vcpu's init
- *   failed.
+ * @KVM_REGFILTER_STATE_REFUSED: A pin whose value KVM refused; the VM keeps
+ *   its own value.
  */
 enum kvm_regfilter_state {
 	KVM_REGFILTER_STATE_PENDING,
@@ -84,8 +85,8 @@ enum kvm_regfilter_state {
  *   the register.
  * @KVM_REGFILTER_EVENT_PIN_ABSENT: A pin is not applied because the vcpu lacks
  *   the register.
- * @KVM_REGFILTER_EVENT_PIN_REFUSED: KVM refused a pinned value; the vcpu's
- *   init failed.
+ * @KVM_REGFILTER_EVENT_PIN_REFUSED: KVM refused a pinned value; the VM keeps
+ *   its own value.
  */
 enum kvm_regfilter_event {
 	KVM_REGFILTER_EVENT_STRICT_WRITE_REFUSED,
