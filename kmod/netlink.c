@@ -188,31 +188,48 @@ err:
 	return ERR_PTR(ret);
 }
 
+/*
+ * The process a set or clear request is for, if the sender may configure
+ * it (referenced), or an ERR_PTR with the reason in extack.
+ */
+static struct pid *rf_req_target(struct sk_buff *skb, struct genl_info *info)
+{
+	struct pid *pid = rf_req_pid(info);
+
+	if (IS_ERR(pid))
+		return pid;
+	if (!rf_may(skb, pid, PTRACE_MODE_ATTACH_REALCREDS)) {
+		put_pid(pid);
+		rf_extack(info->extack, info->attrs[KVM_REGFILTER_A_PID],
+			  "not permitted: configuring another process needs CAP_SYS_ADMIN or the right to ptrace it");
+		return ERR_PTR(-EPERM);
+	}
+	return pid;
+}
+
+static bool rf_req_force(struct genl_info *info)
+{
+	struct nlattr *a = info->attrs[KVM_REGFILTER_A_FLAGS];
+
+	return a && (nla_get_u32(a) & KVM_REGFILTER_SET_FLAGS_FORCE);
+}
+
 static int rf_set_profile(struct sk_buff *skb, struct genl_info *info)
 {
 	struct rf_profile *p;
 	struct pid *pid;
-	bool force;
 	int ret;
 
-	pid = rf_req_pid(info);
+	pid = rf_req_target(skb, info);
 	if (IS_ERR(pid))
 		return PTR_ERR(pid);
-	ret = -EPERM;
-	if (!rf_may(skb, pid, PTRACE_MODE_ATTACH_REALCREDS)) {
-		rf_extack(info->extack, info->attrs[KVM_REGFILTER_A_PID],
-			  "not permitted: configuring another process needs CAP_SYS_ADMIN or the right to ptrace it");
-		goto out;
-	}
 	p = rf_parse_profile(info);
 	if (IS_ERR(p)) {
 		ret = PTR_ERR(p);
 		goto out;
 	}
-	force = info->attrs[KVM_REGFILTER_A_FLAGS] &&
-		(nla_get_u32(info->attrs[KVM_REGFILTER_A_FLAGS]) & KVM_REGFILTER_SET_FLAGS_FORCE);
 	mutex_lock(&rf_cfg_lock);
-	ret = rf_bind(pid, p, force, info->extack);
+	ret = rf_bind(pid, p, rf_req_force(info), info->extack);
 	mutex_unlock(&rf_cfg_lock);
 	if (ret)
 		rf_profile_put(p);
@@ -224,24 +241,14 @@ out:
 static int rf_clear_profile(struct sk_buff *skb, struct genl_info *info)
 {
 	struct pid *pid;
-	bool force;
 	int ret;
 
-	pid = rf_req_pid(info);
+	pid = rf_req_target(skb, info);
 	if (IS_ERR(pid))
 		return PTR_ERR(pid);
-	ret = -EPERM;
-	if (!rf_may(skb, pid, PTRACE_MODE_ATTACH_REALCREDS)) {
-		rf_extack(info->extack, info->attrs[KVM_REGFILTER_A_PID],
-			  "not permitted: configuring another process needs CAP_SYS_ADMIN or the right to ptrace it");
-		goto out;
-	}
-	force = info->attrs[KVM_REGFILTER_A_FLAGS] &&
-		(nla_get_u32(info->attrs[KVM_REGFILTER_A_FLAGS]) & KVM_REGFILTER_SET_FLAGS_FORCE);
 	mutex_lock(&rf_cfg_lock);
-	ret = rf_unbind(pid, force, info->extack);
+	ret = rf_unbind(pid, rf_req_force(info), info->extack);
 	mutex_unlock(&rf_cfg_lock);
-out:
 	put_pid(pid);
 	return ret;
 }
