@@ -10,6 +10,8 @@
 #include "derive.h"
 #include "regnames.h"
 
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+
 #define SYSREG(op0, op1, crn, crm, op2) \
 	(0x6030000000130000ULL | ((op0) << 14) | ((op1) << 11) | ((crn) << 7) | \
 	 ((crm) << 3) | (op2))
@@ -86,7 +88,8 @@ static int add(struct rf_prof *out, const struct rf_prof_entry *e, FILE *why)
 		for (i = 0; i < out->nr; i++)
 			if (out->entries[i].reg == e->reg && out->entries[i].action != e->action) {
 				regname_format(e->reg, name, sizeof(name));
-				fprintf(why, "%s: one host needs a %s and another a %s of it\n", name,
+				fprintf(why, "%s: one host needs a %s and another a %s of it\n",
+					name,
 					e->action == KVM_REGFILTER_ACTION_PIN ? "pin" : "fake",
 					out->entries[i].action == KVM_REGFILTER_ACTION_PIN ?
 					"pin" : "fake");
@@ -111,7 +114,9 @@ int rf_derive(const struct rf_capture *target, const struct rf_capture *hosts,
 
 		for (i = 0; i < host->nr; i++) {
 			const struct rf_capreg *r = &host->regs[i];
-			struct rf_prof_entry e = { .reg = r->id, .action = KVM_REGFILTER_ACTION_HIDE };
+			struct rf_prof_entry e = {
+				.reg = r->id, .action = KVM_REGFILTER_ACTION_HIDE,
+			};
 			const struct rf_capreg *t = rf_capture_find(target, r->id);
 			const char *no;
 
@@ -131,10 +136,10 @@ int rf_derive(const struct rf_capture *target, const struct rf_capture *hosts,
 				e.action = KVM_REGFILTER_ACTION_PIN;
 				e.value = t->value;
 			} else {
-				for (j = 0; j < sizeof(feature_guards) / sizeof(feature_guards[0]); j++)
+				for (j = 0; j < ARRAY_SIZE(feature_guards); j++)
 					if (feature_guards[j].reg == r->id)
 						break;
-				if (j < sizeof(feature_guards) / sizeof(feature_guards[0])) {
+				if (j < ARRAY_SIZE(feature_guards)) {
 					e.has_guard = 1;
 					e.guard_reg = feature_guards[j].id_reg;
 					e.guard_mask = feature_guards[j].mask;

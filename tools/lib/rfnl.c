@@ -14,6 +14,8 @@
 
 #include "rfnl.h"
 
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+
 #ifndef NETLINK_EXT_ACK
 #define NETLINK_EXT_ACK 11
 #endif
@@ -251,7 +253,8 @@ static void rf_parse_entry(struct nlattr *nest, struct rf_prof_entry *e,
 	if (state && tb[KVM_REGFILTER_A_ENTRY_STATE])
 		*state = nla_get_u32(tb[KVM_REGFILTER_A_ENTRY_STATE]);
 	if (tb[KVM_REGFILTER_A_ENTRY_GUARD]) {
-		nla_parse_nested(gb, KVM_REGFILTER_A_GUARD_MAX, tb[KVM_REGFILTER_A_ENTRY_GUARD], NULL);
+		nla_parse_nested(gb, KVM_REGFILTER_A_GUARD_MAX,
+				 tb[KVM_REGFILTER_A_ENTRY_GUARD], NULL);
 		e->has_guard = 1;
 		if (gb[KVM_REGFILTER_A_GUARD_REG])
 			e->guard_reg = nla_get_u64(gb[KVM_REGFILTER_A_GUARD_REG]);
@@ -262,6 +265,18 @@ static void rf_parse_entry(struct nlattr *nest, struct rf_prof_entry *e,
 	}
 }
 
+static void get_u32(struct nlattr *a, uint32_t *v)
+{
+	if (a)
+		*v = nla_get_u32(a);
+}
+
+static void get_u64(struct nlattr *a, uint64_t *v)
+{
+	if (a)
+		*v = nla_get_u64(a);
+}
+
 static int rf_parse_vm(struct nlattr *nest, struct regfilter_vm *vm)
 {
 	struct nlattr *tb[KVM_REGFILTER_A_VM_MAX + 1], *a;
@@ -270,18 +285,14 @@ static int rf_parse_vm(struct nlattr *nest, struct regfilter_vm *vm)
 
 	memset(vm, 0, sizeof(*vm));
 	nla_parse_nested(tb, KVM_REGFILTER_A_VM_MAX, nest, NULL);
-#define U32(attr, field) if (tb[attr]) vm->field = nla_get_u32(tb[attr])
-#define U64(attr, field) if (tb[attr]) vm->field = nla_get_u64(tb[attr])
-	U32(KVM_REGFILTER_A_VM_ID, id);
-	U32(KVM_REGFILTER_A_VM_VCPUS, vcpus);
-	U32(KVM_REGFILTER_A_VM_SEALED, sealed);
-	U64(KVM_REGFILTER_A_VM_HIDDEN_REFUSED, hidden_refused);
-	U64(KVM_REGFILTER_A_VM_FAKE_READS, fake_reads);
-	U64(KVM_REGFILTER_A_VM_FAKE_WRITES, fake_writes);
-	U64(KVM_REGFILTER_A_VM_STRICT_REFUSED, strict_refused);
-	U64(KVM_REGFILTER_A_VM_PINS_APPLIED, pins_applied);
-#undef U32
-#undef U64
+	get_u32(tb[KVM_REGFILTER_A_VM_ID], &vm->id);
+	get_u32(tb[KVM_REGFILTER_A_VM_VCPUS], &vm->vcpus);
+	get_u32(tb[KVM_REGFILTER_A_VM_SEALED], &vm->sealed);
+	get_u64(tb[KVM_REGFILTER_A_VM_HIDDEN_REFUSED], &vm->hidden_refused);
+	get_u64(tb[KVM_REGFILTER_A_VM_FAKE_READS], &vm->fake_reads);
+	get_u64(tb[KVM_REGFILTER_A_VM_FAKE_WRITES], &vm->fake_writes);
+	get_u64(tb[KVM_REGFILTER_A_VM_STRICT_REFUSED], &vm->strict_refused);
+	get_u64(tb[KVM_REGFILTER_A_VM_PINS_APPLIED], &vm->pins_applied);
 	nla_for_each_nested(a, nest, rem) {
 		if (nla_type(a) != KVM_REGFILTER_A_VM_ENTRY ||
 		    vm->nr_states >= KVM_REGFILTER_MAX_ENTRIES)
@@ -466,7 +477,7 @@ const char *regfilter_state_name(uint32_t state)
 		"pending", "applied", "guard-failed", "shadowed", "absent", "refused",
 	};
 
-	return state < sizeof(names) / sizeof(names[0]) ? names[state] : "unknown";
+	return state < ARRAY_SIZE(names) ? names[state] : "unknown";
 }
 
 const char *regfilter_event_name(uint32_t event)
@@ -475,7 +486,7 @@ const char *regfilter_event_name(uint32_t event)
 		"strict-write-refused", "guard-failed", "shadowed", "pin-absent", "pin-refused",
 	};
 
-	return event < sizeof(names) / sizeof(names[0]) ? names[event] : "unknown";
+	return event < ARRAY_SIZE(names) ? names[event] : "unknown";
 }
 
 const char *regfilter_action_name(uint32_t action)
