@@ -59,8 +59,28 @@ static bool fields_le(uint64_t a, uint64_t b)
  * Can a host whose init value is `host` present `target` with a pin?  NULL
  * if so, else why not.
  */
-static const char *pinnable(uint64_t id, uint64_t target, uint64_t host)
+/* The host kernel's major.minor from its capture, 0 if unknown. */
+static unsigned int kernel_version(const char *release)
 {
+	unsigned int major, minor;
+
+	return sscanf(release, "%u.%u", &major, &minor) == 2 ? major * 1000 + minor : 0;
+}
+
+static const char *pinnable(uint64_t id, uint64_t target, uint64_t host,
+			    const char *host_kernel)
+{
+	unsigned int kv = kernel_version(host_kernel);
+
+	/*
+	 * PMUVer and DebugVer follow the vcpu's features (a VMM enables the
+	 * PMU; captures are taken without), and 6.12 WARNs in
+	 * kvm_pmu_evtyper_mask() when a PMU vcpu is given PMUVer 0.
+	 */
+	if (id == SYSREG(3, 0, 0, 5, 0))
+		return "ID_AA64DFR0_EL1 follows the vcpu's PMU and debug features, not the kernel";
+	if (is_id_reg(id) && kv && kv < 6007)
+		return "this host's kernel (before 6.7) lets userspace change no ID register";
 	if (id == PSCI_VERSION)
 		return target <= host ? NULL :
 		       "the target's PSCI version is newer than the host's; KVM can only lower it";
@@ -125,7 +145,7 @@ int rf_derive(const struct rf_capture *target, const struct rf_capture *hosts,
 				if (!t->has_value || !r->has_value || t->value == r->value)
 					continue;
 				regname_format(r->id, name, sizeof(name));
-				no = pinnable(r->id, t->value, r->value);
+				no = pinnable(r->id, t->value, r->value, host->kernel);
 				if (no) {
 					fprintf(why, "%s: target 0x%llx, host 0x%llx (%s): %s\n",
 						name, (unsigned long long)t->value,
@@ -190,7 +210,7 @@ int rf_check_view(const struct rf_capture *view, const struct rf_capture *dst, F
 		}
 		if (!view->regs[i].has_value || !d->has_value || view->regs[i].value == d->value)
 			continue;
-		no = pinnable(view->regs[i].id, view->regs[i].value, d->value);
+		no = pinnable(view->regs[i].id, view->regs[i].value, d->value, dst->kernel);
 		if (no) {
 			fprintf(why, "%s: the VM has 0x%llx, the destination 0x%llx: %s\n", name,
 				(unsigned long long)view->regs[i].value,
