@@ -339,12 +339,6 @@ cancel:
 	return -EMSGSIZE;
 }
 
-/* VMs of one process, or of all when pid is NULL, resuming at *skip. */
-struct rf_vm_iter {
-	struct rf_vm *vms[64];
-	u32 n;
-};
-
 static int rf_fill_binding(struct sk_buff *skb, struct rf_binding *b, u32 portid,
 			   u32 seq, int flags, u8 cmd)
 {
@@ -364,8 +358,8 @@ static int rf_fill_binding(struct sk_buff *skb, struct rf_binding *b, u32 portid
 	for (i = 0; i < p->nr; i++)
 		if (rf_put_entry(skb, KVM_REGFILTER_A_ENTRY, &p->entries[i], -1))
 			goto cancel;
-	/* rf_cfg_lock keeps VMs from being freed?  No: RCU does. */
-	hash_for_each(rf_vms, bkt, vm, node) {
+	/* The caller's RCU read section keeps the VMs alive. */
+	hash_for_each_rcu(rf_vms, bkt, vm, node) {
 		if (vm->owner == b->pid && rf_put_vm(skb, vm))
 			goto cancel;
 	}

@@ -155,8 +155,11 @@ static bool rf_in_list(const u64 *ids, u32 nr, u64 id)
 	return false;
 }
 
-/* Decide each entry's state in this VM for profile c->p. */
-static int rf_vm_sync(struct rf_ctx *c)
+/*
+ * Decide each entry's state in this VM for profile c->p.  The real list
+ * fetched for it (this vcpu's) is handed back in *realp, NULL if none was.
+ */
+static int rf_vm_sync(struct rf_ctx *c, u64 **realp, u32 *nrealp)
 {
 	struct rf_vm *vm = c->vm;
 	struct rf_profile *p = c->p;
@@ -166,6 +169,7 @@ static int rf_vm_sync(struct rf_ctx *c)
 	int ret;
 
 	lockdep_assert_held(&vm->lock);
+	*realp = NULL;
 	if (vm->profile == p)
 		return 0;
 	ret = rf_real_list(c, &real, &nreal);
@@ -223,7 +227,8 @@ static int rf_vm_sync(struct rf_ctx *c)
 			break;
 		}
 	}
-	kvfree(real);
+	*realp = real;
+	*nrealp = nreal;
 	kref_get(&p->ref);
 	rf_profile_put(vm->profile);
 	kfree(vm->state);
@@ -283,14 +288,25 @@ static int rf_vcpu_pin(struct rf_ctx *c, struct rf_vcpu *v)
 static int rf_prepare(struct rf_ctx *c, struct rf_vcpu **vp)
 {
 	struct rf_vcpu *v;
+	u64 *real;
+	u32 nreal;
 	int ret;
 
-	ret = rf_vm_sync(c);
+	ret = rf_vm_sync(c, &real, &nreal);
 	if (ret)
 		return ret;
 	v = rf_vm_vcpu(c->vm, c->vcpu);
-	if (!v)
+	if (!v) {
+		kvfree(real);
 		return -ENOMEM;
+	}
+	/* The sync's list is this vcpu's: keep it rather than ask again. */
+	if (real && !v->real) {
+		v->real = real;
+		v->nreal = nreal;
+		real = NULL;
+	}
+	kvfree(real);
 	ret = rf_vcpu_pin(c, v);
 	/* vm->profile is c->p, the binding's as of c->gen. */
 	if (!ret)
@@ -489,19 +505,16 @@ static long rf_vcpu_init(struct file *file, unsigned long arg)
 	if (ret <= 0)
 		return ret;
 	mutex_lock(&c.vm->lock);
-	ret = rf_vm_sync(&c);
-	if (!ret) {
-		/* An init resets the vcpu: pin again. */
-		v = rf_vm_vcpu(c.vm, c.vcpu);
-		if (v) {
-			v->pinned = false;
-			kvfree(v->real);
-			kvfree(v->filtered);
-			v->real = NULL;
-			v->filtered = NULL;
-		}
-		ret = rf_prepare(&c, NULL);
+	/* An init resets the vcpu: pin again, ask KVM for its list again. */
+	v = xa_load(&c.vm->vcpus, c.vcpu->vcpu_idx);
+	if (v) {
+		WRITE_ONCE(v->pinned, false);
+		kvfree(v->real);
+		kvfree(v->filtered);
+		v->real = NULL;
+		v->filtered = NULL;
 	}
+	ret = rf_prepare(&c, NULL);
 	mutex_unlock(&c.vm->lock);
 	rf_ctx_put(&c);
 	return ret;

@@ -140,7 +140,6 @@ struct rf_vm *rf_vm_get(struct kvm_vcpu *vcpu)
 	new->owner = get_pid(task_tgid(current));
 	mutex_init(&new->lock);
 	xa_init(&new->vcpus);
-	atomic64_set(&new->hidden_refused, 0);
 
 	spin_lock(&rf_vms_lock);
 	vm = rf_vm_find_rcu(kvm);
