@@ -10,6 +10,7 @@
 #   make bench            what the filter costs, in each kernel and mode
 #   make host-tests       the host unit tests only (TAP)
 #   make modules          cross-build kmod/ for every kernel
+#   make qemu             the patched QEMU (tools/qemu) and its trixie rootfs
 #   make style            checkpatch --strict on kmod/ and tools/lib/
 #
 # Downloads are cached in $(REGFILTER_CACHE) (default ~/.cache/regfilter),
@@ -47,6 +48,9 @@ bless:
 bench:
 	@$(TESTVM) bench $(TESTVM_OPTS)
 
+qemu:
+	@$(TESTVM) qemu-build
+
 # Kernel code: --strict as it is.  Userspace: the same, except that it
 # uses C's own fixed-width types.
 CHECKPATCH_USER_IGNORE := PREFER_KERNEL_TYPES,CAMELCASE,MACRO_ARG_REUSE
@@ -66,4 +70,4 @@ clean:
 	@$(MAKE) -s -C tools/lib clean
 	@$(MAKE) -s -C selftests clean KSFT_DIR=.
 
-.PHONY: all check host-tests modules shell bless bench style clean
+.PHONY: all check host-tests modules shell bless bench qemu style clean
