@@ -204,7 +204,7 @@ qemu_build() {
 		# shellcheck disable=SC2086 # the configure line is a word list
 		timed "qemu: configure" qemu_in_chroot sh -c 'cd /build/build-aarch64 && exec ../src/configure "$@"' \
 			sh $QEMU_CONFIGURE || die "configure failed (see above)"
-		grep -q '^#define CONFIG_REGFILTER 1' "$bdir/config-host.h" ||
+		grep -qx '#define CONFIG_REGFILTER' "$bdir/config-host.h" ||
 			die "configure did not enable regfilter (see $bdir/meson-logs/meson-log.txt)"
 		echo "$cfgkey" >"$bdir/.configure"
 	fi
