@@ -153,7 +153,12 @@ qemu_apply() {
 			fi
 			git mailinfo /tmp/msg /tmp/patch <"$p" >/tmp/info
 			subject=$(sed -n "s/^Subject: //p" /tmp/info)
+			# The patch author and date, so that format-patch
+			# of these commits gives the series back.
 			head=$(printf "%s\n\n%s\n" "$subject" "$(cat /tmp/msg)" |
+				GIT_AUTHOR_NAME=$(sed -n "s/^Author: //p" /tmp/info) \
+				GIT_AUTHOR_EMAIL=$(sed -n "s/^Email: //p" /tmp/info) \
+				GIT_AUTHOR_DATE=$(sed -n "s/^Date: //p" /tmp/info) \
 				git commit-tree "$(git write-tree)" -p "$head")
 		done
 		unset GIT_INDEX_FILE
