@@ -55,7 +55,9 @@ initramfs_for() {
 			esac
 		done
 		cp "$O/guest/counter.elf" "$TESTVM_DIR/migrate-host" "$root/regfilter/"
-		cp "$TOPDIR"/tools/profiles/*.profile "$root/regfilter/profiles/"
+		# The shipped target views and the scenarios' test profiles.
+		cp "$TOPDIR"/tools/profiles/*.profile "$TESTVM_DIR"/profiles/*.profile \
+			"$root/regfilter/profiles/"
 	fi
 	{
 		[ -z "$below" ] || cat "$below"
