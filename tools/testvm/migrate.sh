@@ -7,7 +7,7 @@
 # One scenario per line:
 #   FROM TO SRC-QEMU DST-QEMU MACHINE SRC-PROFILE DST-PROFILE EXPECT
 # QEMU: the Debian suite whose arm64 QEMU a host runs (bookworm: 7.2,
-# trixie: 10.0, sid: 11.x).  PROFILE: a shipped profile (tools/profiles)
+# trixie: 10.0, sid: 11.x; trixie-rf: trixie's with tools/qemu/patches).  PROFILE: a shipped profile (tools/profiles)
 # or test profile (tools/testvm/profiles) put on that side's QEMU with
 # 'regctl run', or "none".  EXPECT: ok (the guest resumes and counts on),
 # fail (QEMU refuses the state), strict (it fails and the destination's
@@ -66,7 +66,9 @@ migrate_scenarios() {
 migrate_rootfs() {
 	case $1 in
 	bookworm | trixie | sid) qemu_rootfs "$1" ;;
-	*) die "migration scenario: unknown QEMU '$1' (bookworm, trixie or sid)" ;;
+	# trixie's QEMU 10.0 with tools/qemu/patches (qemu.sh).
+	trixie-rf) qemu_patched_rootfs ;;
+	*) die "migration scenario: unknown QEMU '$1' (bookworm, trixie, sid or trixie-rf)" ;;
 	esac
 }
 
