@@ -54,7 +54,8 @@ initramfs_for() {
 			*) cp "$f" "$root/regfilter/virtio/$m.ko" ;;
 			esac
 		done
-		cp "$O/guest/counter.elf" "$TESTVM_DIR/migrate-host" "$root/regfilter/"
+		cp "$O/guest/counter.elf" "$TESTVM_DIR/migrate-host" "$TESTVM_DIR/qemu-policy" \
+			"$root/regfilter/"
 		# The shipped target views and the scenarios' test profiles.
 		cp "$TOPDIR"/tools/profiles/*.profile "$TESTVM_DIR"/profiles/*.profile \
 			"$root/regfilter/profiles/"
