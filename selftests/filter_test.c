@@ -980,6 +980,62 @@ TEST_F(nl, random_bytes)
 }
 
 /* An unprivileged process may configure itself, not others. */
+/*
+ * The bound on bound processes: KVM_REGFILTER_MAX_BINDINGS processes (forked
+ * children that wait on a pipe) take a profile, the next is refused with
+ * ENOSPC and a message, a bound one may still change its profile, and once
+ * they have exited every binding is freed (the count is back where it was,
+ * and a new process can be bound again).
+ */
+TEST_F_TIMEOUT(nl, bindings_bound, 300)
+{
+	struct rf_test_entry e[] = { HIDE(CONTEXTIDR_EL1) };
+	const int max = KVM_REGFILTER_MAX_BINDINGS;
+	pid_t *kids = calloc(max + 1, sizeof(*kids));
+	int base, nkids, nbound = 0, pfd[2], ret = 0, i;
+	char extack[sizeof(self->nl.extack)] = "";
+
+	ASSERT_NE(NULL, kids);
+	base = rf_count_bindings(&self->nl);
+	ASSERT_LE(0, base);
+	TH_LOG("%d processes had a profile before", base);
+	ASSERT_EQ(0, pipe(pfd));
+	for (nkids = 0; nkids <= max - base; nkids++) {
+		kids[nkids] = fork();
+		ASSERT_LE(0, kids[nkids]);
+		if (kids[nkids] == 0) {
+			char c;
+
+			close(pfd[1]);
+			_exit(read(pfd[0], &c, 1) < 0);
+		}
+		ret = rf_set_profile(&self->nl, kids[nkids], 0, e, 1);
+		if (ret) {
+			snprintf(extack, sizeof(extack), "%s", self->nl.extack);
+			nkids++;
+			break;
+		}
+		nbound++;
+	}
+	EXPECT_EQ(max - base, nbound);
+	EXPECT_EQ(-ENOSPC, ret) TH_LOG("bind %d: %s", nbound + 1, strerror(-ret));
+	EXPECT_NE(NULL, strstr(extack, "too many")) TH_LOG("extack: '%s'", extack);
+	EXPECT_EQ(max, rf_count_bindings(&self->nl));
+	/* Changing a bound process's profile is no new binding. */
+	EXPECT_EQ(0, rf_set_profile(&self->nl, kids[0], 0, e, 1)) TH_LOG("%s", self->nl.extack);
+
+	close(pfd[1]);
+	for (i = 0; i < nkids; i++)
+		EXPECT_EQ(kids[i], waitpid(kids[i], NULL, 0));
+	close(pfd[0]);
+	free(kids);
+	/* A dump reaps the bindings of processes that have exited. */
+	EXPECT_EQ(base, rf_count_bindings(&self->nl));
+	ret = rf_set_profile(&self->nl, getpid(), 0, e, 1);
+	EXPECT_EQ(0, ret) TH_LOG("bind after the others exited: %s", self->nl.extack);
+	EXPECT_EQ(0, rf_clear_profile(&self->nl, getpid(), 0));
+}
+
 TEST(unprivileged)
 {
 	struct rf_test_entry e[] = { HIDE(CONTEXTIDR_EL1) };
