@@ -8,6 +8,10 @@
 #   make shell            a shell in one emulated host (KERNEL=6.12 MODE=vhe)
 #   make bless            regenerate selftests/blessed/ from the kernels
 #   make bench            what the filter costs, in each kernel and mode
+#   make migrate          the migration scenarios only
+#   make matrix           the migration scenarios, written to
+#                         Documentation/migration-matrix.md
+#   make demo             6.12 -> 7.x: QEMU's failure, then the filter's fix
 #   make host-tests       the host unit tests only (TAP)
 #   make modules          cross-build kmod/ for every kernel
 #   make qemu             the patched QEMU (tools/qemu) and its trixie rootfs
@@ -51,6 +55,15 @@ bench:
 qemu:
 	@$(TESTVM) qemu-build
 
+demo:
+	@$(TESTVM) demo
+
+migrate:
+	@$(TESTVM) migrate $(TESTVM_OPTS)
+
+matrix:
+	@$(TESTVM) matrix
+
 # Kernel code: --strict as it is.  Userspace: the same, except that it
 # uses C's own fixed-width types.
 CHECKPATCH_USER_IGNORE := PREFER_KERNEL_TYPES,CAMELCASE,MACRO_ARG_REUSE
@@ -70,4 +83,4 @@ clean:
 	@$(MAKE) -s -C tools/lib clean
 	@$(MAKE) -s -C selftests clean KSFT_DIR=.
 
-.PHONY: all check host-tests modules shell bless bench qemu style clean
+.PHONY: all check host-tests modules shell bless bench qemu demo migrate matrix style clean

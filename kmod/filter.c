@@ -60,6 +60,16 @@ int rf_entry_check(const struct rf_entry *e, const char **why)
 		*why = "a hide entry takes no value";
 		return -EINVAL;
 	}
+	/*
+	 * PMUVer values that no vcpu can take safely: with a PMU KVM WARNs
+	 * on them, without one it refuses them.  0 is decided per vcpu, at
+	 * init (regs.c): right without a PMU, unsafe with one.
+	 */
+	if (e->action == KVM_REGFILTER_ACTION_PIN && e->reg == RF_ID_AA64DFR0_EL1 &&
+	    !rf_dfr0_pin_safe(e->value, false) && !rf_dfr0_pin_safe(e->value, true)) {
+		*why = "pinned ID_AA64DFR0_EL1.PMUVer: 0, or one KVM emulates (1, 4-7)";
+		return -EINVAL;
+	}
 	if (rf_reg_size(e->reg) == 4 && e->value > 0xffffffffULL) {
 		*why = "value does not fit a 32-bit register";
 		return -EINVAL;

@@ -8,6 +8,7 @@
 #define _KVM_REGFILTER_FILTER_H
 
 #ifdef __KERNEL__
+#include <linux/bits.h>
 #include <linux/types.h>
 #include <linux/kref.h>
 #include <linux/rcupdate.h>
@@ -27,6 +28,38 @@
 #define RF_COPROC_SYSREG	0x0013
 #define RF_COPROC_FW		0x0014
 #define RF_COPROC_FW_FEAT_BMAP	0x0016
+
+/*
+ * ID_AA64DFR0_EL1 and its PMUVer field (bits 11:8).  KVM derives PMUVer
+ * from the vcpu's PMU (KVM_ARM_VCPU_PMU_V3), and its PMU emulation
+ * (pmu-emul.c, __kvm_pmu_event_mask()) knows only the values below: from
+ * 6.7 on, KVM accepts any value up to the host's (capped at V3P5) from
+ * userspace, and a vcpu with a PMU then WARNs ("Unknown PMU version") on
+ * its next reset or PMU access for any other, 0 included.
+ */
+#define RF_ID_AA64DFR0_EL1	0x603000000013c028ULL
+#define RF_PMUVER_SHIFT		8
+#define RF_PMUVER_MASK		(0xfULL << RF_PMUVER_SHIFT)
+#define RF_PMUVER_NI		0x0
+/* IMP, V3P1, V3P4, V3P5, V3P7: what __kvm_pmu_event_mask() handles. */
+#define RF_PMUVER_KVM_KNOWN	(BIT(0x1) | BIT(0x4) | BIT(0x5) | BIT(0x6) | BIT(0x7))
+
+static inline unsigned int rf_pmuver(u64 dfr0)
+{
+	return (dfr0 & RF_PMUVER_MASK) >> RF_PMUVER_SHIFT;
+}
+
+/*
+ * Whether KVM can live with a pinned ID_AA64DFR0_EL1 on a vcpu with
+ * (has_pmu) or without a PMU.  Without one, KVM itself refuses any
+ * PMUVer but 0.
+ */
+static inline bool rf_dfr0_pin_safe(u64 value, bool has_pmu)
+{
+	unsigned int v = rf_pmuver(value);
+
+	return has_pmu ? !!(RF_PMUVER_KVM_KNOWN & BIT(v)) : v == RF_PMUVER_NI;
+}
 
 static inline unsigned int rf_reg_size(u64 id)
 {

@@ -238,9 +238,37 @@ static int rf_vm_sync(struct rf_ctx *c, u64 **realp, u32 *nrealp)
 }
 
 /*
+ * Values KVM accepts from userspace but cannot live with: ID_AA64DFR0_EL1
+ * with a PMUVer KVM's PMU emulation does not know, 0 included, on a vcpu
+ * with a PMU (6.12 and 7.x take it, then WARN "Unknown PMU version" in
+ * kvm_pmu_evtyper_mask() at the next reset; 6.1 takes no changed ID
+ * register at all).  set-profile refuses the values no vcpu can take
+ * (rf_entry_check()); this is the per-vcpu half.
+ */
+static bool rf_pin_unsafe(struct rf_ctx *c, const struct rf_entry *e)
+{
+	return e->reg == RF_ID_AA64DFR0_EL1 && kvm_vcpu_has_pmu(c->vcpu) &&
+	       !rf_dfr0_pin_safe(e->value, true);
+}
+
+/*
+ * Marked, not fatal: VMMs make scratch vcpus (QEMU, to probe the host CPU,
+ * without PSCI 0.2) that cannot take a value their real VMs take, and
+ * failing those would stop the VMM from starting at all.
+ */
+static void rf_pin_refused(struct rf_vm *vm, u32 i, int err)
+{
+	const struct rf_entry *e = &vm->profile->entries[i];
+
+	vm->state[i] = KVM_REGFILTER_STATE_REFUSED;
+	rf_nl_event(KVM_REGFILTER_EVENT_PIN_REFUSED, vm, e->reg, e->value, -err);
+}
+
+/*
  * Write the pinned values into this vcpu through KVM's set path.  A value
- * KVM refuses marks the entry refused in the VM, with a kernel message and
- * an event naming the register and value.
+ * KVM refuses, or the module refuses for KVM (rf_pin_unsafe()), marks the
+ * entry refused in the VM, with a kernel message and an event naming the
+ * register and value.
  */
 static int rf_vcpu_pin(struct rf_ctx *c, struct rf_vcpu *v)
 {
@@ -258,6 +286,13 @@ static int rf_vcpu_pin(struct rf_ctx *c, struct rf_vcpu *v)
 		if (e->action != KVM_REGFILTER_ACTION_PIN ||
 		    vm->state[i] != KVM_REGFILTER_STATE_APPLIED)
 			continue;
+		if (rf_pin_unsafe(c, e)) {
+			pr_warn_ratelimited("VM %u (pid %d): not pinning 0x%llx for register 0x%llx: PMUVer %u on a vcpu with a PMU, which KVM cannot handle; the VM keeps its own value\n",
+					    vm->id, pid_nr(vm->owner), e->value, e->reg,
+					    rf_pmuver(e->value));
+			rf_pin_refused(vm, i, -EOPNOTSUPP);
+			continue;
+		}
 		ret = rf_kvm_one_reg(c, KVM_GET_ONE_REG, e->reg, &cur);
 		if (!ret && cur == e->value)
 			continue;
@@ -265,17 +300,9 @@ static int rf_vcpu_pin(struct rf_ctx *c, struct rf_vcpu *v)
 		if (!ret)
 			ret = rf_kvm_one_reg(c, KVM_SET_ONE_REG, e->reg, &cur);
 		if (ret) {
-			/*
-			 * Marked, not fatal: VMMs make scratch vcpus (QEMU, to
-			 * probe the host CPU, without PSCI 0.2) that cannot
-			 * take a value their real VMs take, and failing those
-			 * would stop the VMM from starting at all.
-			 */
-			vm->state[i] = KVM_REGFILTER_STATE_REFUSED;
 			pr_warn_ratelimited("VM %u (pid %d): KVM refused pinned value 0x%llx for register 0x%llx (%d); the VM keeps its own value\n",
 					    vm->id, pid_nr(vm->owner), e->value, e->reg, ret);
-			rf_nl_event(KVM_REGFILTER_EVENT_PIN_REFUSED, vm, e->reg,
-				    e->value, -ret);
+			rf_pin_refused(vm, i, ret);
 			continue;
 		}
 		atomic64_inc(&vm->pins_applied);

@@ -4,9 +4,13 @@
  *   stock       the module not loaded
  *   unfiltered  loaded, the VM's process has no profile
  *   filtered    loaded, a 4-entry profile (2 hides, 2 fakes)
+ *   control     unfiltered again: unfiltered/control is an A/A ratio, the
+ *               noise floor of this host, to read the others against
  * For each: a full register sync of one vcpu as a VMM does it around a
  * migration (KVM_GET_REG_LIST, then GET and SET of every register), and
  * the run path (KVM_RUN of a guest that spins a counted loop and exits).
+ * Lines starting "bench: " are the summary (make bench prints them); the
+ * per-trial figures start "trial: ".
  *
  *   bench MODULE.ko [ROUNDS [TRIALS]]
  */
@@ -24,8 +28,8 @@
 #include "kvm_util.h"
 #include "rf_nl.h"
 
-enum { STOCK, UNFILTERED, FILTERED, NR_MODES };
-static const char *const mode_name[] = { "stock", "unfiltered", "filtered" };
+enum { STOCK, UNFILTERED, FILTERED, CONTROL, NR_MODES };
+static const char *const mode_name[] = { "stock", "unfiltered", "filtered", "control" };
 
 static double now_us(void)
 {
@@ -117,6 +121,29 @@ static double median(double *v, int n)
 	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
+/* One row of the summary: a/b per trial, for the sync and the run path. */
+static void ratio_line(const char *what, double sync[][32], double run[][32],
+		       int a, int b, int trials, const char *goal)
+{
+	double rs[32], rr[32];
+	char cs[32], cr[32];
+	int t;
+
+	for (t = 0; t < trials; t++) {
+		rs[t] = sync[a][t] / sync[b][t];
+		rr[t] = run[a][t] / run[b][t];
+	}
+	/* median() sorts: the extremes are then at both ends. */
+	snprintf(cs, sizeof(cs), "%.3f [%.3f, %.3f]", median(rs, trials), rs[0],
+		 rs[trials - 1]);
+	snprintf(cr, sizeof(cr), "%.3f [%.3f, %.3f]", median(rr, trials), rr[0],
+		 rr[trials - 1]);
+	if (*goal)
+		printf("bench:   %-30s %-22s %-22s %s\n", what, cs, cr, goal);
+	else
+		printf("bench:   %-30s %-22s %s\n", what, cs, cr);
+}
+
 int main(int argc, char **argv)
 {
 	const uint64_t ctx = 0x603000000013c681ULL, tpidr = 0x603000000013c684ULL;
@@ -127,7 +154,7 @@ int main(int argc, char **argv)
 		{ .reg = 0x603000000013c7f1ULL, .action = KVM_REGFILTER_ACTION_FAKE, .value = 2 },
 	};
 	int rounds = argc > 2 ? atoi(argv[2]) : 20, trials = argc > 3 ? atoi(argv[3]) : 5;
-	double sync[NR_MODES][32], run[NR_MODES][32], rs[32], rr[32];
+	double sync[NR_MODES][32], run[NR_MODES][32];
 	long errors = 0;
 	int t, k, m, ret;
 
@@ -175,26 +202,19 @@ int main(int argc, char **argv)
 				fprintf(stderr, "bench: %s trial %d failed\n", mode_name[m], t);
 				return 1;
 			}
-			printf("bench: trial %d %-10s sync %.2f us/ioctl, run %.1f us/KVM_RUN\n",
+			printf("trial: %d %-10s sync %.2f us/ioctl, run %.1f us/KVM_RUN\n",
 			       t + 1, mode_name[m], sync[m][t], run[m][t]);
 			fflush(stdout);
 		}
 	}
-	for (t = 0; t < trials; t++) {
-		rs[t] = sync[UNFILTERED][t] / sync[STOCK][t];
-		rr[t] = run[UNFILTERED][t] / run[STOCK][t];
-	}
-	printf("bench: register sync, unfiltered/stock: median %.3f (goal <= 1.05)\n",
-	       median(rs, trials));
-	printf("bench: run path, unfiltered/stock: median %.3f (goal <= 1.01)\n",
-	       median(rr, trials));
-	for (t = 0; t < trials; t++) {
-		rs[t] = sync[FILTERED][t] / sync[UNFILTERED][t];
-		rr[t] = run[FILTERED][t] / run[STOCK][t];
-	}
-	printf("bench: register sync, filtered/unfiltered: median %.3f (goal <= 1.15)\n",
-	       median(rs, trials));
-	printf("bench: run path, filtered/stock: median %.3f\n", median(rr, trials));
+	printf("bench: %-32s %-22s %s\n", "ratio, median [min, max]", "register sync",
+	       "run path");
+	ratio_line("A/A unfiltered/control (noise)", sync, run, UNFILTERED, CONTROL, trials, "");
+	ratio_line("unfiltered/stock", sync, run, UNFILTERED, STOCK, trials,
+		   "goal <= 1.05 sync, <= 1.01 run");
+	ratio_line("filtered/unfiltered", sync, run, FILTERED, UNFILTERED, trials,
+		   "goal <= 1.15 sync");
+	ratio_line("filtered/stock", sync, run, FILTERED, STOCK, trials, "");
 	for (m = 0; m < NR_MODES; m++)
 		printf("bench: %-10s median sync %.2f us/ioctl, run %.1f us/KVM_RUN\n",
 		       mode_name[m], median(sync[m], trials), median(run[m], trials));

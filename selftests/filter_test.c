@@ -16,6 +16,7 @@
 #include <unistd.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/klog.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
@@ -30,6 +31,8 @@
 #define CONTEXTIDR_EL1		SYSREG(3, 0, 13, 0, 1)	/* on every kernel */
 #define TPIDR_EL1		SYSREG(3, 0, 13, 0, 4)
 #define ID_AA64MMFR3_EL1	SYSREG(3, 0, 0, 7, 3)
+#define ID_AA64DFR0_EL1		SYSREG(3, 0, 0, 5, 0)
+#define PMUVER_MASK		0xf00ULL	/* ID_AA64DFR0_EL1.PMUVer */
 #define ABSENT_REG		SYSREG(3, 0, 15, 15, 7)	/* IMPDEF, never listed */
 #define FAKE_REG		SYSREG(3, 0, 15, 14, 0)	/* IMPDEF, never listed */
 #define FAKE_REG2		SYSREG(3, 0, 15, 14, 1)
@@ -511,6 +514,110 @@ TEST_F(filter, pin_absent_reported)
 	EXPECT_EQ(0, vi.pins_applied);
 }
 
+/* Does the kernel log hold this text? */
+static bool klog_has(const char *text)
+{
+	int len = klogctl(10 /* SYSLOG_ACTION_SIZE_BUFFER */, NULL, 0);
+	bool found;
+	char *buf;
+
+	if (len <= 0)
+		return false;
+	buf = calloc(1, len + 1);
+	if (!buf)
+		return false;
+	len = klogctl(3 /* SYSLOG_ACTION_READ_ALL */, buf, len);
+	found = len > 0 && strstr(buf, text);
+	free(buf);
+	return found;
+}
+
+/*
+ * A pin KVM would accept and then WARN on: ID_AA64DFR0_EL1 with PMUVer 0
+ * on a vcpu with a PMU (6.12 and 7.x take it from userspace, then
+ * kvm_pmu_evtyper_mask() WARNs "Unknown PMU version 0" at the next vcpu
+ * reset).  The module refuses it at init (EOPNOTSUPP, entry refused, the
+ * VM keeps its PMU), and the reset that would WARN leaves the log clean.
+ * The same pin on a vcpu without a PMU is KVM's own value: applied.  A
+ * PMUVer no vcpu can take is refused by set-profile.
+ */
+TEST_F(filter, pin_pmuver_guard)
+{
+	const uint32_t pmu = 1u << KVM_ARM_VCPU_PMU_V3;
+	struct rf_test_entry e[] = { PIN(ID_AA64DFR0_EL1, 0) };
+	struct rf_vm_info vi, vis[2];
+	struct rf_nl ev_nl;
+	struct rf_event ev;
+	struct test_vm nopmu;
+	uint64_t dfr0, v;
+	int vcpu, ret;
+
+	/* This host's value for a vcpu with a PMU, without a profile. */
+	ASSERT_EQ(0, test_vm_create(&self->vm));
+	vcpu = test_vcpu_create(&self->vm, 0);
+	ASSERT_LE(0, vcpu);
+	ret = test_vcpu_init_features(&self->vm, vcpu, pmu);
+	if (ret) {
+		close(vcpu);
+		test_vm_destroy(&self->vm);
+		SKIP(return, "no vcpu PMU on this host: %s", strerror(-ret));
+	}
+	ASSERT_EQ(0, test_get_reg(vcpu, ID_AA64DFR0_EL1, &dfr0));
+	close(vcpu);
+	test_vm_destroy(&self->vm);
+	TH_LOG("ID_AA64DFR0_EL1 of a vcpu with a PMU: 0x%llx", (unsigned long long)dfr0);
+	ASSERT_NE(0, dfr0 & PMUVER_MASK);
+
+	/* set-profile refuses a PMUVer KVM does not know (2 is reserved). */
+	e[0].value = (dfr0 & ~PMUVER_MASK) | 0x200;
+	EXPECT_EQ(-EINVAL, rf_set_profile(&self->nl, getpid(), 0, e, 1));
+	EXPECT_NE(NULL, strstr(self->nl.extack, "PMUVer")) TH_LOG("extack: %s", self->nl.extack);
+
+	e[0].value = dfr0 & ~PMUVER_MASK;
+	ASSERT_EQ(0, rf_nl_open(&ev_nl));
+	ASSERT_EQ(0, rf_nl_join_events(&ev_nl));
+	ASSERT_EQ(0, bind_self(&self->nl, e, 1));
+	ASSERT_EQ(0, test_vm_create(&self->vm));
+	self->have_vm = true;
+	vcpu = test_vcpu_create(&self->vm, 0);
+	ASSERT_LE(0, vcpu);
+	ASSERT_EQ(0, test_vcpu_init_features(&self->vm, vcpu, pmu));
+	/* EXPECT, not ASSERT: without the guard, go on to the reset's WARN. */
+	ret = rf_next_event(&ev_nl, &ev, 5000);
+	EXPECT_EQ(0, ret);
+	if (!ret) {
+		EXPECT_EQ(KVM_REGFILTER_EVENT_PIN_REFUSED, ev.event);
+		EXPECT_EQ(ID_AA64DFR0_EL1, ev.reg);
+		EXPECT_EQ(e[0].value, ev.value);
+		EXPECT_EQ(EOPNOTSUPP, ev.error);
+	}
+	ASSERT_EQ(1, rf_get_vms(&self->nl, getpid(), &vi, 1));
+	EXPECT_EQ(1, vi.nr_states);
+	EXPECT_EQ(KVM_REGFILTER_STATE_REFUSED, vi.nr_states ? vi.states[0].state : 0);
+	EXPECT_EQ(0, vi.pins_applied);
+	/* A reset, as a VMM does it: KVM recomputes the PMU event masks. */
+	EXPECT_EQ(0, test_vcpu_init_features(&self->vm, vcpu, pmu));
+	EXPECT_EQ(0, test_get_reg(vcpu, ID_AA64DFR0_EL1, &v));
+	EXPECT_EQ(dfr0, v);
+	EXPECT_FALSE(klog_has("Unknown PMU version"));
+	close(vcpu);
+
+	/* Without a PMU, PMUVer 0 is the vcpu's own value: not refused. */
+	ASSERT_EQ(0, test_vm_create(&nopmu));
+	vcpu = test_vcpu_add(&nopmu, 0);
+	ASSERT_LE(0, vcpu);
+	EXPECT_EQ(0, test_get_reg(vcpu, ID_AA64DFR0_EL1, &v));
+	EXPECT_EQ(0, v & PMUVER_MASK);
+	ASSERT_EQ(2, rf_get_vms(&self->nl, getpid(), vis, 2));
+	if (vis[0].id < vis[1].id)	/* the newer VM */
+		vis[0] = vis[1];
+	EXPECT_EQ(0, vis[0].nr_states) TH_LOG("the VM without a PMU: state %u",
+					      vis[0].states[0].state);
+	close(vcpu);
+	test_vm_destroy(&nopmu);
+	rf_nl_close(&ev_nl);
+}
+
 /* Guards: an entry applies only where its condition on the VM holds. */
 TEST_F(filter, guards)
 {
@@ -873,6 +980,62 @@ TEST_F(nl, random_bytes)
 }
 
 /* An unprivileged process may configure itself, not others. */
+/*
+ * The bound on bound processes: KVM_REGFILTER_MAX_BINDINGS processes (forked
+ * children that wait on a pipe) take a profile, the next is refused with
+ * ENOSPC and a message, a bound one may still change its profile, and once
+ * they have exited every binding is freed (the count is back where it was,
+ * and a new process can be bound again).
+ */
+TEST_F_TIMEOUT(nl, bindings_bound, 300)
+{
+	struct rf_test_entry e[] = { HIDE(CONTEXTIDR_EL1) };
+	const int max = KVM_REGFILTER_MAX_BINDINGS;
+	pid_t *kids = calloc(max + 1, sizeof(*kids));
+	int base, nkids, nbound = 0, pfd[2], ret = 0, i;
+	char extack[sizeof(self->nl.extack)] = "";
+
+	ASSERT_NE(NULL, kids);
+	base = rf_count_bindings(&self->nl);
+	ASSERT_LE(0, base);
+	TH_LOG("%d processes had a profile before", base);
+	ASSERT_EQ(0, pipe(pfd));
+	for (nkids = 0; nkids <= max - base; nkids++) {
+		kids[nkids] = fork();
+		ASSERT_LE(0, kids[nkids]);
+		if (kids[nkids] == 0) {
+			char c;
+
+			close(pfd[1]);
+			_exit(read(pfd[0], &c, 1) < 0);
+		}
+		ret = rf_set_profile(&self->nl, kids[nkids], 0, e, 1);
+		if (ret) {
+			snprintf(extack, sizeof(extack), "%s", self->nl.extack);
+			nkids++;
+			break;
+		}
+		nbound++;
+	}
+	EXPECT_EQ(max - base, nbound);
+	EXPECT_EQ(-ENOSPC, ret) TH_LOG("bind %d: %s", nbound + 1, strerror(-ret));
+	EXPECT_NE(NULL, strstr(extack, "too many")) TH_LOG("extack: '%s'", extack);
+	EXPECT_EQ(max, rf_count_bindings(&self->nl));
+	/* Changing a bound process's profile is no new binding. */
+	EXPECT_EQ(0, rf_set_profile(&self->nl, kids[0], 0, e, 1)) TH_LOG("%s", self->nl.extack);
+
+	close(pfd[1]);
+	for (i = 0; i < nkids; i++)
+		EXPECT_EQ(kids[i], waitpid(kids[i], NULL, 0));
+	close(pfd[0]);
+	free(kids);
+	/* A dump reaps the bindings of processes that have exited. */
+	EXPECT_EQ(base, rf_count_bindings(&self->nl));
+	ret = rf_set_profile(&self->nl, getpid(), 0, e, 1);
+	EXPECT_EQ(0, ret) TH_LOG("bind after the others exited: %s", self->nl.extack);
+	EXPECT_EQ(0, rf_clear_profile(&self->nl, getpid(), 0));
+}
+
 TEST(unprivileged)
 {
 	struct rf_test_entry e[] = { HIDE(CONTEXTIDR_EL1) };

@@ -50,12 +50,17 @@ int test_vcpu_create(struct test_vm *vm, unsigned int id)
 
 int test_vcpu_init(struct test_vm *vm, int vcpu_fd)
 {
+	return test_vcpu_init_features(vm, vcpu_fd, 0);
+}
+
+int test_vcpu_init_features(struct test_vm *vm, int vcpu_fd, uint32_t features)
+{
 	struct kvm_vcpu_init init;
 
 	memset(&init, 0, sizeof(init));
 	if (ioctl(vm->vm_fd, KVM_ARM_PREFERRED_TARGET, &init) < 0)
 		return -errno;
-	init.features[0] |= 1u << KVM_ARM_VCPU_PSCI_0_2;
+	init.features[0] |= 1u << KVM_ARM_VCPU_PSCI_0_2 | features;
 	if (ioctl(vcpu_fd, KVM_ARM_VCPU_INIT, &init) < 0)
 		return -errno;
 	return 0;

@@ -34,6 +34,8 @@ int test_set_reg(int vcpu_fd, uint64_t id, uint64_t val);
 int test_vcpu_create(struct test_vm *vm, unsigned int id);
 /* KVM_ARM_VCPU_INIT with the preferred target: 0 or -errno. */
 int test_vcpu_init(struct test_vm *vm, int vcpu_fd);
+/* The same with more features (bits of features[0], KVM_ARM_VCPU_*). */
+int test_vcpu_init_features(struct test_vm *vm, int vcpu_fd, uint32_t features);
 
 /* "6.1", "6.12" or "7.x" for the running kernel, NULL if unknown. */
 const char *test_kernel_series(void);

@@ -270,6 +270,20 @@ int rf_clear_profile(struct rf_nl *nl, int pid, uint32_t flags)
 	return rf_nl_transact(nl, &scratch_msg, NULL, NULL);
 }
 
+static void count_cb(const struct nlattr *attrs, int len, void *arg)
+{
+	(*(int *)arg)++;
+}
+
+int rf_count_bindings(struct rf_nl *nl)
+{
+	int n = 0, ret;
+
+	rf_msg_init(&scratch_msg, nl, KVM_REGFILTER_CMD_GET_BINDINGS, NLM_F_DUMP);
+	ret = rf_nl_transact(nl, &scratch_msg, count_cb, &n);
+	return ret ? ret : n;
+}
+
 struct vms_arg {
 	struct rf_vm_info *vms;
 	int max, n;

@@ -76,6 +76,9 @@ int rf_set_profile(struct rf_nl *nl, int pid, uint32_t flags,
 		   const struct rf_test_entry *e, int n);
 int rf_clear_profile(struct rf_nl *nl, int pid, uint32_t flags);
 
+/* How many processes have a profile (that the caller may see), or -errno. */
+int rf_count_bindings(struct rf_nl *nl);
+
 /* A VM as get-vms reports it. */
 struct rf_vm_info {
 	uint32_t id, vcpus, sealed;

@@ -11,5 +11,6 @@ typedef uint8_t u8;
 typedef uint32_t u32;
 typedef uint64_t u64;
 
+#define BIT(n) (1UL << (n))
 #define sort(base, num, size, cmp, swap) qsort(base, num, size, cmp)
 #endif

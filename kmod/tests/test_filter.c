@@ -81,6 +81,27 @@ static void test_entry_check(void)
 					  .guard_reg = TPIDR, .guard_mask = 0xf,
 					  .guard_value = 0x10 }, "never hold"),
 	      "a guard whose value exceeds its mask is refused");
+	check(entry_ok((struct rf_entry){ .reg = RF_ID_AA64DFR0_EL1, .action = 2,
+					  .value = 0x10305006 }, NULL) &&
+	      entry_ok((struct rf_entry){ .reg = RF_ID_AA64DFR0_EL1, .action = 2,
+					  .value = 0x10305106 }, NULL) &&
+	      entry_ok((struct rf_entry){ .reg = RF_ID_AA64DFR0_EL1, .action = 2,
+					  .value = 0x10305706 }, NULL),
+	      "pins of ID_AA64DFR0_EL1 with PMUVer 0, 1 or 7 are valid");
+	check(entry_ok((struct rf_entry){ .reg = RF_ID_AA64DFR0_EL1, .action = 2,
+					  .value = 0x10305206 }, "PMUVer") &&
+	      entry_ok((struct rf_entry){ .reg = RF_ID_AA64DFR0_EL1, .action = 2,
+					  .value = 0x10305806 }, "PMUVer") &&
+	      entry_ok((struct rf_entry){ .reg = RF_ID_AA64DFR0_EL1, .action = 2,
+					  .value = 0x10305f06 }, "PMUVer"),
+	      "pins of ID_AA64DFR0_EL1 with PMUVer 2, 8 or 0xf (IMP_DEF) are refused");
+	check(entry_ok((struct rf_entry){ .reg = RF_ID_AA64DFR0_EL1, .action = 1,
+					  .value = 0x10305206 }, NULL),
+	      "the PMUVer rule is for pins only");
+	check(!rf_dfr0_pin_safe(0x10305006, true) && rf_dfr0_pin_safe(0x10305006, false) &&
+	      rf_dfr0_pin_safe(0x10305406, true) && !rf_dfr0_pin_safe(0x10305406, false) &&
+	      !rf_dfr0_pin_safe(0x10305306, true),
+	      "PMUVer 0 is safe only without a PMU, a known version only with one");
 }
 
 static void test_finish_find(void)
@@ -165,12 +186,12 @@ static void test_absent_access(void)
 
 int main(void)
 {
-	printf("TAP version 13\n1..22\n");
+	printf("TAP version 13\n1..26\n");
 	test_entry_check();
 	test_finish_find();
 	test_filter_list();
 	test_absent_access();
-	if (tests != 22)
+	if (tests != 26)
 		printf("# plan mismatch: ran %d\n", tests);
-	return failures || tests != 22;
+	return failures || tests != 26;
 }

@@ -171,13 +171,20 @@ int rf_derive(const struct rf_capture *target, const struct rf_capture *hosts,
 				return ret;
 			refused += ret;
 		}
-		/* In the target, not on this host: fake it with the target's value. */
+		/*
+		 * In the target, not on this host: fake it with the target's
+		 * value.  A firmware bitmap lists hypercall services the
+		 * guest may use; a host without the register provides none
+		 * of them, so only the target's value may be stored (strict):
+		 * a VM arriving with more must fail loudly, not lose them.
+		 */
 		for (i = 0; i < target->nr; i++) {
 			const struct rf_capreg *t = &target->regs[i];
 			struct rf_prof_entry e = {
 				.reg = t->id, .action = KVM_REGFILTER_ACTION_FAKE,
 				.value = t->has_value ? t->value : 0,
-				.policy = KVM_REGFILTER_POLICY_KEEP,
+				.policy = coproc(t->id) == 0x16 ? KVM_REGFILTER_POLICY_STRICT :
+								  KVM_REGFILTER_POLICY_KEEP,
 			};
 
 			if (rf_capture_find(host, t->id))

@@ -7,4 +7,4 @@ description view of 7.2.13+deb14-arm64
 hide TCR2_EL1 when ID_AA64MMFR3_EL1 & 0xf == 0x0
 hide PIRE0_EL1 when ID_AA64MMFR3_EL1 & 0xf00 == 0x0
 hide PIR_EL1 when ID_AA64MMFR3_EL1 & 0xf00 == 0x0
-fake VENDOR_HYP_BMAP_2 = 0x0
+fake VENDOR_HYP_BMAP_2 = 0x0 strict

@@ -34,6 +34,22 @@ initramfs_base() {
 	(cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) >"$out"
 }
 
+# modules_tree KO ROOT: the module where modprobe finds it, for the
+# auto-load test (MODULE_ALIAS_GENL_FAMILY): /lib/modules/$KREL/extra with
+# modules.dep and modules.alias from the host's depmod (it reads arm64
+# modules as well), and /sbin/modprobe (busybox, which reads both).  Only
+# without a root file system below, whose /lib may be a symlink (usr/lib)
+# that a directory here would replace.
+modules_tree() {
+	local ko=$1 root=$2 md=$2/lib/modules/$KREL
+	mkdir -p "$md/extra" "$root/sbin"
+	cp "$ko" "$md/extra/kvm_regfilter.ko"
+	# Files depmod reads from a kernel's own tree; none is needed here.
+	touch "$md/modules.order" "$md/modules.builtin" "$md/modules.builtin.modinfo"
+	depmod -b "$root" "$KREL" || die "depmod -b $root $KREL failed"
+	ln -s /bin/busybox "$root/sbin/modprobe"
+}
+
 # initramfs_for KO OUT [BELOW]: [BELOW +] base + /regfilter (the module,
 # and for migration hosts the virtio block modules, the guest, profiles).
 initramfs_for() {
@@ -54,8 +70,13 @@ initramfs_for() {
 			*) cp "$f" "$root/regfilter/virtio/$m.ko" ;;
 			esac
 		done
-		cp "$O/guest/counter.elf" "$TESTVM_DIR/migrate-host" "$root/regfilter/"
-		cp "$TOPDIR"/tools/profiles/*.profile "$root/regfilter/profiles/"
+		cp "$O/guest/counter.elf" "$TESTVM_DIR/migrate-host" "$TESTVM_DIR/qemu-policy" \
+			"$root/regfilter/"
+		# The shipped target views and the scenarios' test profiles.
+		cp "$TOPDIR"/tools/profiles/*.profile "$TESTVM_DIR"/profiles/*.profile \
+			"$root/regfilter/profiles/"
+	else
+		modules_tree "$ko" "$root"
 	fi
 	{
 		[ -z "$below" ] || cat "$below"

@@ -85,8 +85,10 @@ enum kvm_regfilter_state {
  *   the register.
  * @KVM_REGFILTER_EVENT_PIN_ABSENT: A pin is not applied because the vcpu lacks
  *   the register.
- * @KVM_REGFILTER_EVENT_PIN_REFUSED: KVM refused a pinned value; the VM keeps
- *   its own value.
+ * @KVM_REGFILTER_EVENT_PIN_REFUSED: KVM refused a pinned value, or the module
+ *   refused one that KVM would take but cannot handle (error EOPNOTSUPP:
+ *   ID_AA64DFR0_EL1.PMUVer 0 on a vcpu with a PMU); the VM keeps its own
+ *   value.
  */
 enum kvm_regfilter_event {
 	KVM_REGFILTER_EVENT_STRICT_WRITE_REFUSED,

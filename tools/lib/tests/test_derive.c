@@ -82,12 +82,14 @@ int main(void)
 	check(e && e->has_guard && e->guard_mask == 0xf00 && entry(&p, PIRE0),
 	      "6.12 host, 7.x view: PIR_EL1 and PIRE0_EL1 hidden, guarded by S1PIE");
 	e = entry(&p, BMAP2);
-	check(e && e->action == KVM_REGFILTER_ACTION_FAKE && e->value == 0,
-	      "6.12 host, 7.x view: VENDOR_HYP_BMAP_2 faked");
+	check(e && e->action == KVM_REGFILTER_ACTION_FAKE && e->value == 0 &&
+	      e->policy == KVM_REGFILTER_POLICY_STRICT,
+	      "6.12 host, 7.x view: VENDOR_HYP_BMAP_2 faked, strict (a firmware bitmap)");
 	rf_prof_free(&p);
 
 	ret = derive(&l612, &l7, 1, &p);
 	check(!ret && p.nr == 4 && entry(&p, TCR2)->action == KVM_REGFILTER_ACTION_FAKE &&
+	      entry(&p, TCR2)->policy == KVM_REGFILTER_POLICY_KEEP &&
 	      entry(&p, BMAP2)->action == KVM_REGFILTER_ACTION_HIDE,
 	      "7.x host, 6.12 view: three fakes, VENDOR_HYP_BMAP_2 hidden");
 	rf_prof_free(&p);
