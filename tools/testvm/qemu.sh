@@ -270,9 +270,8 @@ qemu_patched_rootfs() {
 	(cd "$dir" && find . | cpio -o -H newc --quiet | gzip -1) >"$QEMU_ROOTFS.tmp"
 	mv "$QEMU_ROOTFS.tmp" "$QEMU_ROOTFS"
 	rm -rf "$dir"
-	# Older keys are of no further use.
-	for f in "$REGFILTER_CACHE"/rootfs/qemu-trixie-rf-*.cpio.gz; do
-		[ "$f" = "$QEMU_ROOTFS" ] || rm -f "$f"
-	done
+	# Keep the three newest keys: trees that share the cache (worktrees,
+	# branches) each find theirs without rebuilding it.
+	ls -t "$REGFILTER_CACHE"/rootfs/qemu-trixie-rf-*.cpio.gz | tail -n +4 | xargs -r rm -f
 	step "rootfs: $(basename "$QEMU_ROOTFS"), $(du -h "$QEMU_ROOTFS" | cut -f1), in $(($(date +%s) - s))s"
 }
