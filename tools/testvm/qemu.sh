@@ -251,6 +251,14 @@ qemu_patched_rootfs() {
 	key=$(qemu_sources_key)
 	QEMU_ROOTFS=$REGFILTER_CACHE/rootfs/qemu-trixie-rf-$key.cpio.gz
 	[ -s "$QEMU_ROOTFS" ] && return 0
+	# One build at a time per cache (several trees may share it).
+	mkdir -p "$QEMU_BUILD"
+	exec 9>"$QEMU_BUILD/lock"
+	flock 9
+	if [ -s "$QEMU_ROOTFS" ]; then
+		exec 9>&-
+		return 0
+	fi
 	step "rootfs: trixie's QEMU with tools/qemu/patches (key $key)"
 	qemu_build
 	qemu_rootfs_base
@@ -273,5 +281,6 @@ qemu_patched_rootfs() {
 	# Keep the three newest keys: trees that share the cache (worktrees,
 	# branches) each find theirs without rebuilding it.
 	ls -t "$REGFILTER_CACHE"/rootfs/qemu-trixie-rf-*.cpio.gz | tail -n +4 | xargs -r rm -f
+	exec 9>&-
 	step "rootfs: $(basename "$QEMU_ROOTFS"), $(du -h "$QEMU_ROOTFS" | cut -f1), in $(($(date +%s) - s))s"
 }
