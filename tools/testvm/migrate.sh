@@ -226,6 +226,7 @@ cmd_migrate() {
 	cmd_fetch
 	cmd_build
 	migrate_all
+	qemu_policy_all
 	echo "$RUN_PASS passed, $RUN_FAIL failed"
 	[ "$RUN_FAIL" -eq 0 ]
 }
