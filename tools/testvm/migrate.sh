@@ -118,15 +118,42 @@ migrate_side() {
 		step "  $series ($role): the host itself failed: $VERDICT"
 		vm_report "$log" "$log.results"
 	fi
-	cat "$log.results" >>"$O/testvm/migrate.results"
+	cat "$log.results" >>"$MIG_RES"
+	# The emulated 7.x VHE host's occasional lockup (migration.md).
+	grep -qE 'Watchdog detected hard LOCKUP|rcu_sched detected stalls' "$log.txt" &&
+		SIDE_LOCKUP="$series ($role): $(grep -m1 -oE 'Watchdog detected hard LOCKUP on cpu [0-9]+|rcu_sched detected stalls' "$log.txt")"
+	return 0
 }
 
 # at LOG KEY: the first value of an "@@@ KEY: value" line.
 at() { sed -n "s/^@@@ $2: //p" "$1" | head -n 1; }
 
 # migrate_one FROM TO SRCQ DSTQ MACHINE SRCPROF DSTPROF EXPECT: one
-# scenario; prints its outcome, appends a result line and a matrix row.
+# scenario; prints its outcome, appends its result lines (both hosts'
+# checks and the outcome) to migrate.results and sets MIG_ROW.
 migrate_one() {
+	local attempt=${MIG_ATTEMPT:-1}
+	MIG_RES=$(mktemp)
+	SIDE_LOCKUP=
+	migrate_one_try "$@"
+	# A host that locked up (CPU stuck with interrupts masked, RCU
+	# stalls) says nothing about the scenario: its checks are recorded as
+	# skipped, with the reason, and the scenario runs once more.  Seen
+	# only in emulated 7.x VHE hosts, without the filter as with it; not
+	# understood yet (Documentation/migration.md, Findings).
+	if [ -n "$SIDE_LOCKUP" ] && [ "$attempt" = 1 ]; then
+		step "  the emulated host $SIDE_LOCKUP: this attempt is recorded as skipped; running the scenario once more"
+		sed "s/^fail\t\(.*\)\t\(.*\)$/skip\t\1 (first attempt)\temulated host lockup, retried: $SIDE_LOCKUP; \2/; s/^pass\t\(.*\)\t/skip\t\1 (first attempt)\t/" \
+			"$MIG_RES" >>"$O/testvm/migrate.results"
+		rm -f "$MIG_RES"
+		MIG_ATTEMPT=2 migrate_one "$@"
+		return
+	fi
+	cat "$MIG_RES" >>"$O/testvm/migrate.results"
+	rm -f "$MIG_RES"
+}
+
+migrate_one_try() {
 	local from=$1 to=$2 sq=$3 dq=$4 machine=$5 sp=$6 dp=$7 expect=$8
 	local name log src dst before after status incoming event outcome detail
 	local t=$(date +%s) secs res filter
@@ -178,7 +205,7 @@ migrate_one() {
 		res=fail
 		step "  UNEXPECTED (wanted $expect, got $outcome): $detail (${secs}s); logs: $log-{src,dst}.log"
 	fi
-	printf '%s\tmigrate %s: %s\t%s\n' "$res" "$name" "expected $expect" "$detail" >>"$O/testvm/migrate.results"
+	printf '%s\tmigrate %s: %s\t%s\n' "$res" "$name" "expected $expect" "$detail" >>"$MIG_RES"
 	MIG_ROW="| $from -> $to | $(qemu_label "$src" "$sq") -> $(qemu_label "$dst" "$dq") | $machine | $(filter_label "$sp" "$dp") | $expect | $outcome$([ $res = pass ] || echo ' (UNEXPECTED)') | ${detail//|/\\|} | ${secs}s |"
 }
 
