@@ -18,6 +18,7 @@
 
 #include "../profile.h"
 #include "../regnames.h"
+#include "tap.h"
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
@@ -26,36 +27,6 @@
 #define MMFR3_EL1	0x603000000013c03bULL
 #define PSCI_VERSION	0x6030000000140000ULL
 #define VENDOR_HYP_BMAP_2 0x6030000000160003ULL
-
-static int tests, failures, errors;
-
-/* A diagnostic under the current test's line; its presence fails it. */
-static void fail(const char *fmt, ...)
-{
-	va_list ap;
-
-	errors++;
-	printf("#   ");
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-}
-
-static void result(const char *fmt, ...)
-{
-	va_list ap;
-
-	tests++;
-	if (errors)
-		failures++;
-	printf("%sok %d - ", errors ? "not " : "", tests);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-	errors = 0;
-}
 
 static int parse(struct rf_prof *p, const char *text, char *err, size_t len)
 {
@@ -1092,7 +1063,5 @@ int main(void)
 	for (i = 0; i < ARRAY_SIZE(all); i++)
 		all[i]();
 	cleanup();
-	if (failures)
-		printf("# %d of %d tests failed\n", failures, tests);
-	return failures ? 1 : 0;
+	return tap_done();
 }

@@ -15,45 +15,9 @@
 #include <string.h>
 
 #include "../regnames.h"
+#include "tap.h"
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
-
-static int tests, failures;
-static int errors;	/* in the current test */
-
-/* A diagnostic for the current test; at most a few per test are shown. */
-static void fail(const char *fmt, ...)
-{
-	va_list ap;
-
-	if (errors++ >= 10)
-		return;
-	printf("#   ");
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-}
-
-static void result(const char *fmt, ...)
-{
-	va_list ap;
-
-	tests++;
-	if (errors) {
-		failures++;
-		printf("not ok %d - ", tests);
-	} else {
-		printf("ok %d - ", tests);
-	}
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	if (errors > 10)
-		printf(" (%d errors, 10 shown)", errors);
-	printf("\n");
-	errors = 0;
-}
 
 /* parse(format(id)) == id; returns the name through buf. */
 static bool round_trip(uint64_t id, char *buf, size_t len)
@@ -477,7 +441,5 @@ int main(void)
 	printf("1..%zu\n", ARRAY_SIZE(all));
 	for (i = 0; i < ARRAY_SIZE(all); i++)
 		all[i]();
-	if (failures)
-		printf("# %d of %d tests failed\n", failures, tests);
-	return failures ? 1 : 0;
+	return tap_done();
 }
