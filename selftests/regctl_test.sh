@@ -47,7 +47,7 @@ case $(uname -r) in
 esac
 
 echo "TAP version 13"
-echo "1..38"
+echo "1..39"
 
 expect "version" 0 regctl --version
 has "version names regctl" "^regctl "
@@ -121,11 +121,16 @@ kill $pid
 
 # monitor sees an event (a pin of a register this host lacks)
 printf 'pin S3_0_C15_C15_7 = 1\n' >"$T/pin.profile"
-regctl monitor >"$T/events" 2>&1 &
+regctl monitor >"$T/events" 2>"$T/monitor.err" &
 mon=$!
-sleep 1
+i=0
+while ! grep -q listening "$T/monitor.err" && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+cp "$T/monitor.err" "$T/out"
+has "monitor says when it listens" "^regctl monitor: listening"
 regctl capture --profile "$T/pin.profile" >/dev/null 2>&1
-sleep 1
+# The event is multicast as the pin is refused; give the reader its turn.
+i=0
+while ! grep -q '^pin-absent pid' "$T/events" && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
 kill $mon
 cp "$T/events" "$T/out"
 has "monitor prints the pin-absent event" "^pin-absent pid"

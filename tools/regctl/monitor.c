@@ -21,6 +21,13 @@ int cmd_monitor(int argc, char **argv)
 	if (ret)
 		return ret == -ENOENT ? regctl_connect(&rf) : regctl_fail(NULL, ret, "monitor");
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	/*
+	 * Subscribed: every event from now on is printed.  Said on stderr,
+	 * so that stdout carries events only, and so that a script can wait
+	 * for this line before it starts what it wants to watch.
+	 */
+	fprintf(stderr, "regctl monitor: listening for kvm_regfilter events (interrupt to stop)\n");
+	fflush(stderr);
 	for (;;) {
 		ret = regfilter_event_next(rf, &ev, -1);
 		if (ret == -EAGAIN || ret == -ETIMEDOUT)

@@ -254,8 +254,7 @@ cmd_migrate() {
 	cmd_build
 	migrate_all
 	qemu_policy_all
-	echo "$RUN_PASS passed, $RUN_FAIL failed"
-	[ "$RUN_FAIL" -eq 0 ]
+	run_summary
 }
 
 # The matrix document: every scenario, then Documentation/migration-matrix.md
