@@ -19,8 +19,69 @@ vm_cmd() {
 		-cpu "$(mode_cpu "$MODE")" -smp "${REGFILTER_VM_SMP:-2}" \
 		-m "${REGFILTER_VM_MEM:-1024}" -no-reboot -nic none \
 		-kernel "$VMLINUZ" -initrd "$initrd" \
-		-append "'console=ttyAMA0 panic=-1 quiet regfilter.run=$run ${REGFILTER_BENCH:+regfilter.bench=$REGFILTER_BENCH} ${VM_APPEND:-}'" \
+		-append "'console=ttyAMA0 panic=-1 quiet nokaslr regfilter.run=$run ${REGFILTER_BENCH:+regfilter.bench=$REGFILTER_BENCH} ${VM_APPEND:-}'" \
 		${VM_ARGS:-}
+}
+
+# Each host's QMP socket, for cpu-state.  Under /tmp: a socket path must
+# fit in 108 bytes, which $O need not.  One folder per testvm run, made
+# here (not in a subshell) and removed when testvm exits.
+QMP_DIR=$(mktemp -d /tmp/testvm-qmp.XXXXXX)
+trap 'rm -rf "$QMP_DIR"' EXIT
+vm_qmp() {
+	echo "$QMP_DIR/$(basename "$1").qmp"
+}
+
+# vm_kallsyms: the kernel's text symbols of $KREL (the rig boots with
+# nokaslr, so they hold for every boot), from one boot in run mode
+# kallsyms; cached.  7.x ships no System.map.  Modules' symbols are left
+# out: where a module sits depends on what was loaded before it.
+vm_kallsyms() {
+	local f=$KDIR/kallsyms log
+	if [ ! -s "$f" ]; then
+		log=$(mktemp)
+		eval "timeout 300 $(vm_cmd "$O/testvm/initrd-$KREL.img" kallsyms)" -display none \
+			-monitor none -serial "file:$log" </dev/null >/dev/null 2>&1 || true
+		tr -d '\r' <"$log" | sed -n '/^@@@ kallsyms begin/,/^@@@ kallsyms end/p' |
+			grep -v '^@@@\|\[' >"$f.new" || true
+		rm -f "$log"
+		[ -s "$f.new" ] && mv "$f.new" "$f"
+		rm -f "$f.new"
+	fi
+	[ -s "$f" ] && echo "$f"
+	return 0
+}
+
+# lockup_seen LOG: what the console says of a lockup, if it says any.
+lockup_seen() {
+	grep -m1 -aoE 'Watchdog detected hard LOCKUP on cpu [0-9]+|rcu_[a-z]* detected stalls|soft lockup - CPU#[0-9]+' \
+		"$1" 2>/dev/null
+}
+
+# lockup_watch PID LOG NAME: if the host's console reports a hard lockup or
+# an RCU stall, ask the emulator where each CPU is (cpu-state, into
+# LOG.cpus, printed by vm_report) and stop the host: it will not recover,
+# and its timeout is minutes away.  A CPU stuck with interrupts masked
+# cannot give its own backtrace without pseudo-NMI; the emulator can.
+lockup_watch() {
+	local pid=$1 log=$2 name=$3 syms what
+	[ ! -e "$log.cpus" ] || return 0
+	what=$(lockup_seen "$log") || return 0
+	step "$name: the host locked up ($what); asking the emulator where its CPUs are"
+	"$TESTVM_DIR/cpu-state" "$(vm_qmp "$log")" >"$log.cpus" 2>&1 || true
+	kill "$pid" 2>/dev/null || true
+	# Name the addresses (a cached boot of the same kernel, see above),
+	# leaving the caller's kernel variables as they were.
+	local KREL KVER KDIR SERIES VMLINUZ PKG_HEADERS PKG_COMMON PKG_IMAGE PKG_MODULES
+	local MODE=vhe
+	kernel_resolve "${VM_SERIES[$pid]}"
+	kernel_fetch "${VM_SERIES[$pid]}" >/dev/null
+	syms=$(vm_kallsyms)
+	if [ -n "$syms" ]; then
+		"$TESTVM_DIR/cpu-state" --name "$syms" <"$log.cpus" >"$log.cpus.named" 2>/dev/null &&
+			mv "$log.cpus.named" "$log.cpus"
+	fi
+	return 0
 }
 
 # vm_verdict LOG SERIES MODE RESULTS: turn a console log into one result
@@ -80,7 +141,7 @@ vm_verdict() {
 			if (cur != "") res("fail", cur, "did not finish (timeout or crash)")
 			if (run != "tests") { }
 			else if (!plan) res("fail", "selftests", "the runner printed no TAP plan")
-			else if (nprog < plan) res("fail", "selftests", nprog " of " plan " test programs reported")
+			else if (nprog < plan) res("fail", "selftests", (nprog + 0) " of " plan " test programs reported")
 		}
 		res(done ? "pass" : "fail", "run completed", done ? "" : "the VM stopped or timed out before the end")
 		res(bad == "" ? "pass" : "fail", "kernel log clean", bad)
@@ -108,5 +169,9 @@ vm_report() {
 	elif ! grep -q '^@@@ done' "$clean"; then
 		echo "    last console lines ($clean):"
 		tail -n 25 "$clean" | sed 's/^/    | /'
+	fi
+	if [ -s "$1.cpus" ]; then
+		echo "    where the emulator saw the CPUs ($1.cpus):"
+		sed 's/^/    | /' "$1.cpus"
 	fi
 }

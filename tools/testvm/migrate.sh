@@ -110,6 +110,7 @@ migrate_side() {
 		sleep 5
 		kill -0 "$JOB_PID" 2>/dev/null &&
 			step "  $series ($role): running for $(($(date +%s) - t))s; last: $(last_line "$log")"
+		lockup_watch "$JOB_PID" "$log" "$series ($role)"
 	done
 	wait "$JOB_PID" || true
 	SIDE_SECS=$(($(date +%s) - t))
@@ -120,8 +121,8 @@ migrate_side() {
 	fi
 	cat "$log.results" >>"$MIG_RES"
 	# The emulated 7.x VHE host's occasional lockup (migration.md).
-	grep -qE 'Watchdog detected hard LOCKUP|rcu_sched detected stalls' "$log.txt" &&
-		SIDE_LOCKUP="$series ($role): $(grep -m1 -oE 'Watchdog detected hard LOCKUP on cpu [0-9]+|rcu_sched detected stalls' "$log.txt")"
+	local what
+	what=$(lockup_seen "$log.txt") && SIDE_LOCKUP="$series ($role): $what"
 	return 0
 }
 
@@ -370,6 +371,10 @@ qemu_policy_all() {
 		step "patched QEMU's policy on $s: without the module, then with it"
 		REGFILTER_VM_MEM=2048 REGFILTER_VM_TIMEOUT=300 \
 			vm_start "$s" vhe "$initrd" qemu-policy "$log"
+		while kill -0 "$JOB_PID" 2>/dev/null; do
+			sleep 2
+			lockup_watch "$JOB_PID" "$log" "qemu-policy $s"
+		done
 		wait "$JOB_PID" || true
 		vm_verdict "$log" "qemu-policy $s" vhe "$log.results" || vm_report "$log" "$log.results"
 		step "patched QEMU's policy on $s: $VERDICT"
