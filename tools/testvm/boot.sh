@@ -29,7 +29,8 @@ vm_cmd() {
 QMP_DIR=$(mktemp -d /tmp/testvm-qmp.XXXXXX)
 trap 'rm -rf "$QMP_DIR"' EXIT
 vm_qmp() {
-	echo "$QMP_DIR/$(basename "$1").qmp"
+	# Named by a hash of the log's path: log names can be long.
+	echo "$QMP_DIR/$(echo "$1" | md5sum | cut -c1-12).qmp"
 }
 
 # vm_kallsyms: the kernel's text symbols of $KREL (the rig boots with
@@ -88,10 +89,13 @@ lockup_watch() {
 # line per check and test ("pass|fail|skip<TAB>name<TAB>detail"), print a
 # one-line summary, and the kernel log excerpt on trouble.
 vm_verdict() {
-	local log=$1 series=$2 mode=$3 results=$4 clean
+	local log=$1 series=$2 mode=$3 results=$4 clean qemu_err
 	clean=$log.txt
+	# No console at all: the emulator did not start; it said why.
+	[ -e "$log" ] || : >"$log"
+	qemu_err=$(grep -m1 . "$log.qemu" 2>/dev/null || true)
 	tr -d '\r' <"$log" >"$clean"
-	awk -v tag="$series/$mode" -v mode="$mode" '
+	awk -v tag="$series/$mode" -v mode="$mode" -v qemu_err="$qemu_err" '
 	function res(r, name, detail) {
 		printf "%s\t%s: %s\t%s\n", r, tag, name, detail
 	}
@@ -132,7 +136,8 @@ vm_verdict() {
 	}
 	/^1\.\.[0-9]+$/ && !plan { plan = substr($0, 4) + 0 }
 	END {
-		res(boot ? "pass" : "fail", "kernel booted", boot ? "init after " up : "no output from /init")
+		res(boot ? "pass" : "fail", "kernel booted", boot ? "init after " up : \
+		    qemu_err != "" ? "no output from /init; the emulator said: " qemu_err : "no output from /init")
 		if (boot) {
 			ok = kvm != "" && (mode == "vhe" ? kvm ~ /VHE/ && kvm !~ /nVHE/ : kvm ~ /(nVHE|Hyp mode)/)
 			res(ok ? "pass" : "fail", "KVM initialised in " mode " mode", kvm != "" ? kvm : kvmfail)
