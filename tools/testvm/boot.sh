@@ -23,14 +23,15 @@ vm_cmd() {
 		${VM_ARGS:-}
 }
 
-# Each host's QMP socket, for cpu-state.  Under /tmp: a socket path must
+# Each host's QMP and gdbstub sockets, for cpu-state.  Under /tmp: a socket path must
 # fit in 108 bytes, which $O need not.  One folder per testvm run, made
 # here (not in a subshell) and removed when testvm exits.
 QMP_DIR=$(mktemp -d /tmp/testvm-qmp.XXXXXX)
 trap 'rm -rf "$QMP_DIR"' EXIT
 vm_qmp() {
-	# Named by a hash of the log's path: log names can be long.
-	echo "$QMP_DIR/$(echo "$1" | md5sum | cut -c1-12).qmp"
+	# Named by a hash of the log's path: log names can be long.  "gdb"
+	# as a second argument: the gdbstub's socket.
+	echo "$QMP_DIR/$(echo "$1" | md5sum | cut -c1-12).${2:-qmp}"
 }
 
 # vm_kallsyms: the kernel's text symbols of $KREL (the rig boots with
@@ -69,7 +70,7 @@ lockup_watch() {
 	[ ! -e "$log.cpus" ] || return 0
 	what=$(lockup_seen "$log") || return 0
 	step "$name: the host locked up ($what); asking the emulator where its CPUs are"
-	"$TESTVM_DIR/cpu-state" "$(vm_qmp "$log")" >"$log.cpus" 2>&1 || true
+	"$TESTVM_DIR/cpu-state" "$(vm_qmp "$log")" "$(vm_qmp "$log" gdb)" >"$log.cpus" 2>&1 || true
 	kill "$pid" 2>/dev/null || true
 	# Name the addresses (a cached boot of the same kernel, see above),
 	# leaving the caller's kernel variables as they were.
