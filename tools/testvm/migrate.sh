@@ -140,8 +140,9 @@ migrate_one() {
 	# A host that locked up (CPU stuck with interrupts masked, RCU
 	# stalls) says nothing about the scenario: its checks are recorded as
 	# skipped, with the reason, and the scenario runs once more.  Seen
-	# only in emulated 7.x VHE hosts, without the filter as with it; not
-	# understood yet (Documentation/migration.md, Findings).
+	# only in emulated 7.x VHE hosts, with the module and without it ever
+	# loaded: KVM's hyp panic path looping under the emulator
+	# (Documentation/migration.md, Findings).
 	if [ -n "$SIDE_LOCKUP" ] && [ "$attempt" = 1 ]; then
 		step "  the emulated host $SIDE_LOCKUP: this attempt is recorded as skipped; running the scenario once more"
 		sed "s/^fail\t\(.*\)\t\(.*\)$/skip\t\1 (first attempt)\temulated host lockup, retried: $SIDE_LOCKUP; \2/; s/^pass\t\(.*\)\t/skip\t\1 (first attempt)\t/" \
