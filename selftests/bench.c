@@ -214,8 +214,10 @@ int main(int argc, char **argv)
 		}
 	}
 	if (stock_only) {
-		printf("bench: stock only (module never loaded): median sync %.2f us/ioctl, run %.1f us/KVM_RUN; %ld register ioctls failed\n",
-		       median(sync[STOCK], trials), median(run[STOCK], trials), errors);
+		printf("bench: stock only (module never loaded): median sync %.2f us/ioctl, ",
+		       median(sync[STOCK], trials));
+		printf("run %.1f us/KVM_RUN; %ld register ioctls failed\n",
+		       median(run[STOCK], trials), errors);
 		return 0;
 	}
 	printf("bench: %-32s %-22s %s\n", "ratio, median [min, max]", "register sync",
