@@ -60,6 +60,13 @@ lockup_seen() {
 		"$1" 2>/dev/null
 }
 
+# results_skipped REASON <RESULTS: the results of an attempt that a
+# host's lockup voided, each recorded as skipped "(first attempt)"; the
+# failures keep their detail after REASON.
+results_skipped() {
+	sed "s/^fail\t\(.*\)\t\(.*\)$/skip\t\1 (first attempt)\temulated host lockup, retried: $1; \2/; s/^pass\t\(.*\)\t/skip\t\1 (first attempt)\t/"
+}
+
 # lockup_watch PID LOG NAME: if the host's console reports a hard lockup or
 # an RCU stall, ask the emulator where each CPU is (cpu-state, into
 # LOG.cpus, printed by vm_report) and stop the host: it will not recover,

@@ -145,8 +145,7 @@ migrate_one() {
 	# (Documentation/migration.md, Findings).
 	if [ -n "$SIDE_LOCKUP" ] && [ "$attempt" = 1 ]; then
 		step "  the emulated host $SIDE_LOCKUP: this attempt is recorded as skipped; running the scenario once more"
-		sed "s/^fail\t\(.*\)\t\(.*\)$/skip\t\1 (first attempt)\temulated host lockup, retried: $SIDE_LOCKUP; \2/; s/^pass\t\(.*\)\t/skip\t\1 (first attempt)\t/" \
-			"$MIG_RES" >>"$O/testvm/migrate.results"
+		results_skipped "$SIDE_LOCKUP" <"$MIG_RES" >>"$O/testvm/migrate.results"
 		rm -f "$MIG_RES"
 		MIG_ATTEMPT=2 migrate_one "$@"
 		return
