@@ -15,7 +15,7 @@ mode_cpu() {
 # vm_cmd INITRD RUN: the qemu command line for kernel $VMLINUZ in $MODE.
 vm_cmd() {
 	local initrd=$1 run=$2
-	echo qemu-system-aarch64 -M virt,virtualization=on,gic-version=3 \
+	echo "${QEMU_BIN:-qemu-system-aarch64}" -M virt,virtualization=on,gic-version=3 \
 		-cpu "$(mode_cpu "$MODE")" -smp "${REGFILTER_VM_SMP:-2}" \
 		-m "${REGFILTER_VM_MEM:-1024}" -no-reboot -nic none \
 		-kernel "$VMLINUZ" -initrd "$initrd" \
@@ -27,7 +27,11 @@ vm_cmd() {
 # fit in 108 bytes, which $O need not.  One folder per testvm run, made
 # here (not in a subshell) and removed when testvm exits.
 QMP_DIR=$(mktemp -d /tmp/testvm-qmp.XXXXXX)
-trap 'rm -rf "$QMP_DIR"' EXIT
+# Nothing a run started outlives it: hosts still running when testvm
+# exits, however it exits, are stopped (vm_stop_all).
+trap 'vm_stop_all; rm -rf "$QMP_DIR"' EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM HUP
 vm_qmp() {
 	# Named by a hash of the log's path: log names can be long.  "gdb"
 	# as a second argument: the gdbstub's socket.
@@ -54,10 +58,79 @@ vm_kallsyms() {
 	return 0
 }
 
+# proc_alive PID: PID runs (a zombie, exited but not yet reaped, does not).
+proc_alive() {
+	local state
+	[ -n "$1" ] || return 1
+	state=$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f1) || return 1
+	[ -n "$state" ] && [ "$state" != Z ]
+}
+
+# vm_stop PID LOG: end the host started by vm_start as PID (timeout(1)
+# around the emulator) and wait until the emulator itself is gone: TERM
+# to both, KILL after 10 s.  Fails, saying so, if it still runs after
+# that; nothing that uses the host's files (its disk image) may start
+# before this returns.
+vm_stop() {
+	local pid=$1 log=$2 qpid= i sig=TERM
+	[ ! -r "$log.pid" ] || read -r qpid <"$log.pid" || true
+	# Only the emulator this host started: a pid from the file is
+	# trusted if that process has LOG on its command line.
+	if [ -n "$qpid" ] && ! tr '\0' ' ' <"/proc/$qpid/cmdline" 2>/dev/null | grep -qF -- "$log"; then
+		qpid=
+	fi
+	for i in $(seq 1 30); do
+		proc_alive "$pid" || proc_alive "$qpid" || break
+		[ "$i" != 21 ] || sig=KILL
+		if [ "$i" = 1 ] || [ "$i" = 21 ]; then
+			kill -s "$sig" "$pid" 2>/dev/null || true
+			[ -z "$qpid" ] || kill -s "$sig" "$qpid" 2>/dev/null || true
+		fi
+		sleep 0.5
+	done
+	wait "$pid" 2>/dev/null || true
+	if proc_alive "$pid" || proc_alive "$qpid"; then
+		echo "testvm: the emulator of $log (pid ${qpid:-?}, timeout pid $pid) still runs after SIGKILL" >&2
+		return 1
+	fi
+	unset "VM_LOG[$pid]"
+	return 0
+}
+
+# vm_stop_all: every host vm_start started that still runs (at exit).
+vm_stop_all() {
+	local pid
+	for pid in "${!VM_LOG[@]}"; do
+		proc_alive "$pid" && vm_stop "$pid" "${VM_LOG[$pid]}"
+	done
+	return 0
+}
+
 # lockup_seen LOG: what the console says of a lockup, if it says any.
 lockup_seen() {
 	grep -m1 -aoE 'Watchdog detected hard LOCKUP on cpu [0-9]+|rcu_[a-z]* detected stalls|soft lockup - CPU#[0-9]+' \
 		"$1" 2>/dev/null
+}
+
+# lockup_known CPUS: the dump (cpu-state, named) shows the emulated
+# host's own lockup, the only one a retry may pass over: a CPU going round
+# KVM's hyp panic path (kvm_unexpected_el2_exception, __guest_exit_panic;
+# Documentation/migration.md, Findings) and no frame in a module's text.
+# Prints why not, otherwise.
+lockup_known() {
+	if [ ! -s "$1" ]; then
+		echo "no cpu-state dump ($1)"
+		return 1
+	fi
+	if grep -q '(module text)' "$1"; then
+		echo "a CPU was in a module's text (see the dump)"
+		return 1
+	fi
+	if ! grep -qE 'kvm_unexpected_el2_exception|__guest_exit_panic' "$1"; then
+		echo "not the emulator's known EL2 panic loop (see the dump)"
+		return 1
+	fi
+	return 0
 }
 
 # results_skipped REASON <RESULTS: the results of an attempt that a
@@ -78,7 +151,12 @@ lockup_watch() {
 	what=$(lockup_seen "$log") || return 0
 	step "$name: the host locked up ($what); asking the emulator where its CPUs are"
 	"$TESTVM_DIR/cpu-state" "$(vm_qmp "$log")" "$(vm_qmp "$log" gdb)" >"$log.cpus" 2>&1 || true
-	kill "$pid" 2>/dev/null || true
+	if vm_stop "$pid" "$log"; then
+		step "$name: the emulator has exited"
+		echo "ended" >"$log.stopped"
+	else
+		echo "still running" >"$log.stopped"
+	fi
 	# Name the addresses (a cached boot of the same kernel, see above),
 	# leaving the caller's kernel variables as they were.
 	local KREL KVER KDIR SERIES VMLINUZ PKG_HEADERS PKG_COMMON PKG_IMAGE PKG_MODULES

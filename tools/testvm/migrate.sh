@@ -97,22 +97,26 @@ migrate_build() {
 }
 
 # migrate_side SERIES QEMU ROLE PROFILE MACHINE LOG: boot one host, wait.
+# The attempt's disk image is $MIG_IMG; MIG_FAULT_INITRD, for the side
+# MIG_FAULT_SIDE, boots that initramfs instead (the rig's self-check).
 migrate_side() {
-	local series=$1 q=$2 role=$3 profile=$4 machine=$5 log=$6 t
+	local series=$1 q=$2 role=$3 profile=$4 machine=$5 log=$6 t initrd
 	kernel_resolve "$series"
+	initrd=$O/testvm/initrd-migrate-$KREL-$q.img
+	[ "$role" != "${MIG_FAULT_SIDE:-}" ] || initrd=$MIG_FAULT_INITRD
 	t=$(date +%s)
 	# A side takes 10-40 s; a hung one should fail in minutes, not 15.
 	VM_APPEND="regfilter.role=$role regfilter.profile=$profile regfilter.machine=$machine" \
-	VM_ARGS="-drive file=$O/testvm/state.img,format=raw,if=virtio" \
+	VM_ARGS="-drive file=$MIG_IMG,format=raw,if=virtio" \
 	REGFILTER_VM_MEM=2048 REGFILTER_VM_TIMEOUT=${REGFILTER_MIGRATE_TIMEOUT:-240} \
-		vm_start "$series" vhe "$O/testvm/initrd-migrate-$KREL-$q.img" migrate "$log"
-	while kill -0 "$JOB_PID" 2>/dev/null; do
+		vm_start "$series" vhe "$initrd" migrate "$log"
+	while proc_alive "$JOB_PID"; do
 		sleep 5
-		kill -0 "$JOB_PID" 2>/dev/null &&
+		proc_alive "$JOB_PID" &&
 			step "  $series ($role): running for $(($(date +%s) - t))s; last: $(last_line "$log")"
 		lockup_watch "$JOB_PID" "$log" "$series ($role)"
 	done
-	wait "$JOB_PID" || true
+	wait "$JOB_PID" 2>/dev/null || true
 	SIDE_SECS=$(($(date +%s) - t))
 	# The host itself: booted, KVM, module, no WARN/lockup, finished.
 	if ! vm_verdict "$log" "migrate host $series ($role)" vhe "$log.results"; then
@@ -120,38 +124,122 @@ migrate_side() {
 		vm_report "$log" "$log.results"
 	fi
 	cat "$log.results" >>"$MIG_RES"
-	# The emulated 7.x VHE host's occasional lockup (migration.md).
+	# A host that locked up: what, whether it is the emulator's known
+	# lockup (empty SIDE_LOCKUP_WHY) and whether its emulator was ended.
 	local what
-	what=$(lockup_seen "$log.txt") && SIDE_LOCKUP="$series ($role): $what"
+	if what=$(lockup_seen "$log.txt"); then
+		SIDE_LOCKUP="$series ($role): $what"
+		SIDE_LOCKUP_WHY=$(lockup_known "$log.cpus") || true
+		SIDE_STOPPED=$(cat "$log.stopped" 2>/dev/null || echo "not stopped by the rig")
+		SIDE_LOCKUP_LOG=$log
+	fi
 	return 0
 }
 
 # at LOG KEY: the first value of an "@@@ KEY: value" line.
 at() { sed -n "s/^@@@ $2: //p" "$1" | head -n 1; }
 
+# vm_leftovers TEXT: the pids of processes whose command line holds TEXT.
+vm_leftovers() {
+	local d
+	for d in /proc/[0-9]*; do
+		tr '\0' ' ' <"$d/cmdline" 2>/dev/null | grep -qF -- "$1" && echo "${d#/proc/}"
+	done
+	return 0
+}
+
 # migrate_one FROM TO SRCQ DSTQ MACHINE SRCPROF DSTPROF EXPECT: one
 # scenario; prints its outcome, appends its result lines (both hosts'
-# checks and the outcome) to migrate.results and sets MIG_ROW.
+# checks and the outcome) to MIG_RESULTS (migrate.results) and sets
+# MIG_ROW.  Each attempt has its own disk image and logs (-retry).
 migrate_one() {
-	local attempt=${MIG_ATTEMPT:-1}
+	local attempt=${MIG_ATTEMPT:-1} left
 	MIG_RES=$(mktemp)
-	SIDE_LOCKUP=
+	SIDE_LOCKUP= SIDE_LOCKUP_WHY= SIDE_STOPPED= SIDE_LOCKUP_LOG=
+	MIG_IMG=$(mktemp "$O/testvm/state-XXXXXX.img")
 	migrate_one_try "$@"
-	# A host that locked up (CPU stuck with interrupts masked, RCU
-	# stalls) says nothing about the scenario: its checks are recorded as
-	# skipped, with the reason, and the scenario runs once more.  Seen
-	# only in emulated 7.x VHE hosts, with the module and without it ever
-	# loaded: KVM's hyp panic path looping under the emulator
-	# (Documentation/migration.md, Findings).
-	if [ -n "$SIDE_LOCKUP" ] && [ "$attempt" = 1 ]; then
-		step "  the emulated host $SIDE_LOCKUP: this attempt is recorded as skipped; running the scenario once more"
-		results_skipped "$SIDE_LOCKUP" <"$MIG_RES" >>"$O/testvm/migrate.results"
+	rm -f "$MIG_IMG"
+	MIG_LOCKUP[$attempt]=$SIDE_LOCKUP MIG_LOCKUP_WHY[$attempt]=$SIDE_LOCKUP_WHY
+	MIG_STOPPED[$attempt]=$SIDE_STOPPED
+	left=
+	[ -z "$SIDE_LOCKUP_LOG" ] || left=$(vm_leftovers "$SIDE_LOCKUP_LOG" | paste -sd ' ')
+	MIG_LEFT[$attempt]=$left
+	# A host that locked up in the emulator's known way (CPU stuck in
+	# KVM's EL2 panic loop, no module frame: lockup_known) says nothing
+	# of the scenario: its checks are recorded as skipped, with the
+	# reason, and the scenario runs once more, once its emulator is
+	# gone.  Seen only in emulated 7.x VHE hosts, with the module and
+	# without it ever loaded (Documentation/migration.md, Findings).  A
+	# lockup the rig injected itself (MIG_FAULT_SIDE) is retried too.
+	if [ -n "$SIDE_LOCKUP" ] && [ "$attempt" = 1 ] && [ "$SIDE_STOPPED" = ended ] && [ -z "$left" ] &&
+		{ [ -z "$SIDE_LOCKUP_WHY" ] || [ -n "${MIG_FAULT_SIDE:-}" ]; }; then
+		step "  the emulated host $SIDE_LOCKUP; its emulator has exited: this attempt is recorded as skipped; running the scenario once more"
+		results_skipped "$SIDE_LOCKUP" <"$MIG_RES" >>"$MIG_RESULTS"
 		rm -f "$MIG_RES"
-		MIG_ATTEMPT=2 migrate_one "$@"
+		MIG_ATTEMPT=2 MIG_FAULT_SIDE= migrate_one "$@"
 		return
 	fi
-	cat "$MIG_RES" >>"$O/testvm/migrate.results"
+	if [ -n "$SIDE_LOCKUP" ]; then
+		printf 'fail\tmigrate %s: lockup not retried\t%s: %s\n' "$*" "$SIDE_LOCKUP" \
+			"$( [ "$attempt" = 1 ] || echo "the second attempt locked up too; ")${SIDE_LOCKUP_WHY:+$SIDE_LOCKUP_WHY; }emulator ${SIDE_STOPPED}${left:+; still running: pids $left}" >>"$MIG_RES"
+	fi
+	cat "$MIG_RES" >>"$MIG_RESULTS"
 	rm -f "$MIG_RES"
+}
+declare -a MIG_LOCKUP MIG_LOCKUP_WHY MIG_STOPPED MIG_LEFT
+
+# migrate_self_check: the rig proves it gets past a host that locks up in
+# a migration scenario (issue: a locked-up host kept running and every
+# later scenario failed on its disk image).  The 6.12 -> 7.x scenario with
+# the 7.x view runs with a destination whose module spins a thread with
+# interrupts off (REGFILTER_FAULT_LOCKUP).  It passes only if the rig saw
+# that lockup, dumped the CPUs (the module's text among the frames), ended
+# the emulator before going on (no process of that attempt left), and the
+# scenario then ran again, on a disk image of its own, as expected.  The
+# scenarios after it show that nothing of it was left behind.
+migrate_self_check() {
+	local name ko initrd results line ok=1 why=
+	[ "${REGFILTER_SELF_CHECK:-1}" = 1 ] || return 0
+	[[ " $KERNELS " == *" 6.12 "* && " $KERNELS " == *" 7.x "* ]] || return 0
+	[ -z "${MIGRATE_ONLY:-}" ] || return 0
+	name="rig: a migration host that locks up is ended and its scenario runs again"
+	step "migration self-check: a 7.x destination that locks up (a module thread spinning with interrupts off)"
+	kernel_resolve 7.x
+	ko=$O/kmod-fault-lockup/$KREL/kvm_regfilter.ko
+	[ -s "$ko" ] || build_fault 7.x lockup
+	kernel_resolve 7.x
+	migrate_rootfs bookworm
+	initrd=$O/testvm/initrd-migrate-fault-lockup-$KREL-bookworm.img
+	initramfs_for "$ko" "$initrd" "$QEMU_ROOTFS"
+	results=$(mktemp)
+	MIG_LOCKUP=() MIG_LOCKUP_WHY=() MIG_STOPPED=() MIG_LEFT=()
+	MIG_RESULTS=$results MIG_TAG=selfcheck MIG_FAULT_SIDE=dst MIG_FAULT_INITRD=$initrd \
+		migrate_one 6.12 7.x bookworm bookworm virt linux-7.x-view none ok
+	if [[ "${MIG_LOCKUP[1]:-}" != "7.x (dst): "* ]]; then
+		ok=0 why="the injected lockup was not seen (${MIG_LOCKUP[1]:-no lockup})"
+	elif [[ "${MIG_LOCKUP_WHY[1]:-}" != *"module's text"* ]]; then
+		ok=0 why="the dump did not show the module's frames: ${MIG_LOCKUP_WHY[1]:-it looked like the known emulator lockup}"
+	elif [ "${MIG_STOPPED[1]:-}" != ended ]; then
+		ok=0 why="the emulator was not ended: ${MIG_STOPPED[1]:-}"
+	elif [ -n "${MIG_LEFT[1]:-}" ]; then
+		ok=0 why="processes of the first attempt still ran: ${MIG_LEFT[1]}"
+	elif [ -z "${MIG_STOPPED[2]+x}" ]; then
+		ok=0 why="the scenario did not run again"
+	elif [ -n "${MIG_LOCKUP[2]:-}" ]; then
+		ok=0 why="the second attempt locked up too: ${MIG_LOCKUP[2]}"
+	elif line=$(grep -P '^fail\t' "$results" | head -n 1) && [ -n "$line" ]; then
+		ok=0 why="the second attempt failed: $(echo "$line" | cut -f2,3 | tr '\t' ' ')"
+	elif ! grep -qP '^pass\tmigrate .*expected ok' "$results"; then
+		ok=0 why="the second attempt gave no outcome"
+	fi
+	if [ "$ok" = 1 ]; then
+		printf 'pass\t%s\t%s; emulator ended; the retry migrated\n' "$name" "${MIG_LOCKUP[1]}" >>"$MIG_RESULTS"
+		step "migration self-check: passed (lockup seen and dumped, emulator ended, scenario run again and migrated)"
+	else
+		printf 'fail\t%s\t%s\n' "$name" "$why" >>"$MIG_RESULTS"
+		step "migration self-check: FAILED: $why"
+	fi
+	rm -f "$results"
 }
 
 migrate_one_try() {
@@ -160,10 +248,11 @@ migrate_one_try() {
 	local t=$(date +%s) secs res filter
 	filter="src=$sp dst=$dp"
 	name="$from -> $to, QEMU $sq -> $dq, $machine, profile $filter"
-	log=$O/testvm/logs/migrate-$from-$sq-$to-$dq-$machine-$sp-$dp
+	log=$O/testvm/logs/migrate-${MIG_TAG:+$MIG_TAG-}$from-$sq-$to-$dq-$machine-$sp-$dp
+	[ "${MIG_ATTEMPT:-1}" = 1 ] || log=$log-retry
 	src=$log-src.log.txt dst=$log-dst.log.txt
 	mkdir -p "$O/testvm/logs"
-	truncate -s 0 "$O/testvm/state.img" && truncate -s 64M "$O/testvm/state.img"
+	truncate -s 64M "$MIG_IMG"
 	step "migrate: $name"
 	migrate_side "$from" "$sq" src "$sp" "$machine" "$log-src.log"
 	before=$(at "$src" "guest before" | sed -n 's/^count //p')
@@ -232,7 +321,9 @@ migrate_all() {
 	total=$(migrate_scenarios | grep -c . || true)
 	[ "$total" -gt 0 ] || { step "migration: no scenario uses only the kernels under test"; return 0; }
 	migrate_build
-	: >"$O/testvm/migrate.results"
+	MIG_RESULTS=$O/testvm/migrate.results
+	: >"$MIG_RESULTS"
+	migrate_self_check
 	{
 		echo "| migration | QEMU (source -> destination) | machine | filter | expected | outcome | what happened | time |"
 		echo "|---|---|---|---|---|---|---|---|"
@@ -322,7 +413,8 @@ cmd_demo() {
 	KERNELS="6.12 7.x" cmd_fetch
 	KERNELS="6.12 7.x" cmd_build
 	MIGRATE_ONLY="6.12 7.x bookworm bookworm virt none none fail" KERNELS="6.12 7.x" migrate_build
-	: >"$O/testvm/migrate.results"
+	MIG_RESULTS=$O/testvm/migrate.results
+	: >"$MIG_RESULTS"
 	cat <<-'TXT'
 
 	=== regfilter demo ===
@@ -375,7 +467,7 @@ qemu_policy_all() {
 			sleep 2
 			lockup_watch "$JOB_PID" "$log" "qemu-policy $s"
 		done
-		wait "$JOB_PID" || true
+		wait "$JOB_PID" 2>/dev/null || true
 		vm_verdict "$log" "qemu-policy $s" vhe "$log.results" || vm_report "$log" "$log.results"
 		step "patched QEMU's policy on $s: $VERDICT"
 		grep -a '^# \(not \)\?ok\|^# qemu:' "$log.txt" | sed 's/^# /    /' | head -n 20

@@ -1,0 +1,125 @@
+# SPDX-License-Identifier: GPL-2.0
+# Which qemu-system-aarch64 emulates the arm64 test hosts, and how often
+# an emulated 7.x VHE host locks up under each (make lockup-rate).
+#
+# REGFILTER_EMULATOR:
+#   bookworm            Debian 12's own QEMU 7.2 (the host package
+#                       qemu-system-arm, installed by setup)
+#   bookworm-backports  Debian 12's backport of QEMU 10.0, unpacked into
+#                       the cache from the private apt tree; it runs on
+#                       the host's own libraries, and nothing of it is
+#                       installed into the host
+# The default is the one lockup-rate measured as markedly better
+# (Documentation/testing.md, "The emulator").
+
+EMULATOR_DEFAULT=bookworm-backports
+
+# emulator_setup: sets QEMU_BIN (and EMULATOR, EMULATOR_VERSION).
+emulator_setup() {
+	EMULATOR=${REGFILTER_EMULATOR:-$EMULATOR_DEFAULT}
+	case $EMULATOR in
+	bookworm) QEMU_BIN=qemu-system-aarch64 ;;
+	bookworm-backports) emulator_unpack bookworm-backports ;;
+	*) die "REGFILTER_EMULATOR=$EMULATOR: unknown (bookworm or bookworm-backports)" ;;
+	esac
+	EMULATOR_VERSION=$("$QEMU_BIN" --version | sed -n '1s/^QEMU emulator version //p')
+	[ -n "$EMULATOR_VERSION" ] ||
+		die "the emulator $QEMU_BIN ($EMULATOR) does not run; try REGFILTER_EMULATOR=bookworm"
+}
+
+# emulator_unpack SUITE: that suite's amd64 qemu-system-arm, unpacked once
+# into $REGFILTER_CACHE/emulator/SUITE-VERSION; sets QEMU_BIN.
+emulator_unpack() {
+	local suite=$1 ver dir deb
+	ver=$(papt apt-cache madison qemu-system-arm |
+		awk -F'|' -v s="$suite/main amd64" 'index($3, s) { gsub(/ /, "", $2); print $2; exit }')
+	[ -n "$ver" ] || die "no qemu-system-arm in $suite for amd64 in the private apt lists ($APTDIR)"
+	dir=$REGFILTER_CACHE/emulator/$suite-${ver//[:~+]/_}
+	if [ ! -x "$dir/usr/bin/qemu-system-aarch64" ]; then
+		deb=$(fetch_deb "qemu-system-arm:amd64=$ver")
+		rm -rf "$dir.new" && mkdir -p "$dir.new"
+		dpkg-deb -x "$deb" "$dir.new"
+		rm -rf "$dir" && mv "$dir.new" "$dir"
+		step "emulator: qemu-system-arm $ver ($suite) unpacked into $dir"
+	fi
+	QEMU_BIN=$dir/usr/bin/qemu-system-aarch64
+}
+
+# cmd_lockup_rate: REGFILTER_LOCKUP_BOOTS (default 20) boots of 7.x in VHE
+# mode under each emulator of REGFILTER_EMULATORS, interleaved so that both
+# see the same load beside them (JOBS hosts at once, one emulator after
+# the other), each running the bench's load with the module never loaded
+# (run mode bench-stock: the reproducer of Documentation/migration.md,
+# Findings).  Each boot is judged: clean, the emulator's known lockup
+# (lockup_known), another lockup, or another failure.  Prints one line a
+# boot and the tally per emulator.
+cmd_lockup_rate() {
+	local emus=${REGFILTER_EMULATORS:-bookworm bookworm-backports} n=${REGFILTER_LOCKUP_BOOTS:-20}
+	local e i pid log what kind t0=$(date +%s) initrd
+	local -A bin ver boots known other clean failed secs
+	local -a running=() order=()
+	cmd_setup
+	KERNELS=7.x cmd_fetch
+	KERNELS=7.x cmd_build
+	kernel_resolve 7.x
+	initrd=$O/testvm/initrd-$KREL.img
+	for e in $emus; do
+		REGFILTER_EMULATOR=$e emulator_setup
+		bin[$e]=$QEMU_BIN ver[$e]=$EMULATOR_VERSION
+		boots[$e]=0 known[$e]=0 other[$e]=0 clean[$e]=0 failed[$e]=0 secs[$e]=0
+	done
+	for i in $(seq 1 "$n"); do
+		for e in $emus; do order+=("$e $i"); done
+	done
+	mkdir -p "$O/testvm/logs"
+	step "lockup rate: $n boots of $KREL (VHE, -cpu $(mode_cpu vhe), bench-stock ${REGFILTER_BENCH:-5,32}) under each of: $(for e in $emus; do printf '%s (QEMU %s) ' "$e" "${ver[$e]}"; done)"
+	local -A start emu_of
+	while [ ${#order[@]} -gt 0 ] || [ ${#running[@]} -gt 0 ]; do
+		while [ ${#order[@]} -gt 0 ] && [ ${#running[@]} -lt "$JOBS" ]; do
+			read -r e i <<<"${order[0]}"
+			order=("${order[@]:1}")
+			log=$O/testvm/logs/lockup-rate-$e-$i.log
+			rm -f "$log"*
+			QEMU_BIN=${bin[$e]} REGFILTER_BENCH=${REGFILTER_BENCH:-5,32} REGFILTER_VM_TIMEOUT=900 \
+				vm_start 7.x vhe "$initrd" bench-stock "$log"
+			start[$JOB_PID]=$(date +%s) emu_of[$JOB_PID]="$e $i"
+			running+=("$JOB_PID")
+		done
+		sleep 2
+		local -a still=()
+		for pid in "${running[@]}"; do
+			read -r e i <<<"${emu_of[$pid]}"
+			log=${VM_LOG[$pid]:-$O/testvm/logs/lockup-rate-$e-$i.log}
+			if proc_alive "$pid"; then
+				lockup_watch "$pid" "$log" "lockup rate: $e boot $i"
+				proc_alive "$pid" && { still+=("$pid"); continue; }
+			fi
+			wait "$pid" 2>/dev/null || true
+			log=$O/testvm/logs/lockup-rate-$e-$i.log
+			tr -d '\r' <"$log" >"$log.txt" 2>/dev/null || : >"$log.txt"
+			boots[$e]=$((boots[$e] + 1))
+			secs[$e]=$((secs[$e] + $(date +%s) - start[$pid]))
+			if what=$(lockup_seen "$log.txt"); then
+				if lockup_known "$log.cpus" >/dev/null; then
+					known[$e]=$((known[$e] + 1)) kind="LOCKUP (the known EL2 panic loop): $what"
+				else
+					other[$e]=$((other[$e] + 1)) kind="LOCKUP of another kind: $what; $(lockup_known "$log.cpus")"
+				fi
+			elif grep -q '^@@@ bench end rc=0' "$log.txt" && grep -q '^@@@ done' "$log.txt" &&
+				! grep -qE '(WARNING:|BUG:|Oops|Call trace:|Kernel panic|Unable to handle)' "$log.txt"; then
+				clean[$e]=$((clean[$e] + 1)) kind=clean
+			else
+				failed[$e]=$((failed[$e] + 1))
+				kind="failed otherwise: $(grep -m1 -aE '(WARNING:|BUG:|Oops|Kernel panic|Unable to handle|@@@ bench end)' "$log.txt" || echo "no end of bench; see $log")"
+			fi
+			step "lockup rate: $e (QEMU ${ver[$e]}) boot $i: $kind ($(($(date +%s) - start[$pid]))s)"
+		done
+		running=("${still[@]+"${still[@]}"}")
+	done
+	step "lockup rate, 7.x VHE, bench-stock, $JOBS hosts at once, $(($(date +%s) - t0))s in all:"
+	for e in $emus; do
+		printf '    %-20s QEMU %-45s %3d boots: %d known lockups, %d other lockups, %d other failures, %d clean; %ds a boot\n' \
+			"$e" "${ver[$e]}" "${boots[$e]}" "${known[$e]}" "${other[$e]}" "${failed[$e]}" "${clean[$e]}" \
+			$((secs[$e] / (boots[$e] > 0 ? boots[$e] : 1)))
+	done
+}
