@@ -35,14 +35,19 @@ emulator_unpack() {
 		awk -F'|' -v s="$suite/main amd64" 'index($3, s) { gsub(/ /, "", $2); print $2; exit }')
 	[ -n "$ver" ] || die "no qemu-system-arm in $suite for amd64 in the private apt lists ($APTDIR)"
 	dir=$REGFILTER_CACHE/emulator/$suite-${ver//[:~+]/_}
-	if [ ! -x "$dir/usr/bin/qemu-system-aarch64" ]; then
+	if [ ! -x "$dir/qemu-system-aarch64" ]; then
 		deb=$(fetch_deb "qemu-system-arm:amd64=$ver")
 		rm -rf "$dir.new" && mkdir -p "$dir.new"
 		dpkg-deb -x "$deb" "$dir.new"
+		# Its own (absent) module folder: the host's QEMU 7.2 modules
+		# are of another build and only make it complain.
+		printf '#!/bin/sh\nQEMU_MODULE_DIR=%s/usr/lib/x86_64-linux-gnu/qemu exec %s/usr/bin/qemu-system-aarch64 "$@"\n' \
+			"$dir" "$dir" >"$dir.new/qemu-system-aarch64"
+		chmod +x "$dir.new/qemu-system-aarch64"
 		rm -rf "$dir" && mv "$dir.new" "$dir"
 		step "emulator: qemu-system-arm $ver ($suite) unpacked into $dir"
 	fi
-	QEMU_BIN=$dir/usr/bin/qemu-system-aarch64
+	QEMU_BIN=$dir/qemu-system-aarch64
 }
 
 # cmd_lockup_rate: REGFILTER_LOCKUP_BOOTS (default 20) boots of 7.x in VHE
