@@ -32,7 +32,7 @@ emulator_setup() {
 emulator_unpack() {
 	local suite=$1 ver dir deb
 	ver=$(papt apt-cache madison qemu-system-arm |
-		awk -F'|' -v s="$suite/main amd64" 'index($3, s) { gsub(/ /, "", $2); print $2; exit }')
+		awk -F'|' -v s="$suite/main amd64" 'index($3, s) && !v { v = $2; gsub(/ /, "", v) } END { print v }')
 	[ -n "$ver" ] || die "no qemu-system-arm in $suite for amd64 in the private apt lists ($APTDIR)"
 	dir=$REGFILTER_CACHE/emulator/$suite-${ver//[:~+]/_}
 	if [ ! -x "$dir/qemu-system-aarch64" ]; then
