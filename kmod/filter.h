@@ -66,6 +66,17 @@ static inline unsigned int rf_reg_size(u64 id)
 	return 1U << ((id & RF_REG_SIZE_MASK) >> RF_REG_SIZE_SHIFT);
 }
 
+/*
+ * A feature ID register (op0 3, op1 0, CRn 0, CRm 0-7): writing one before
+ * the first KVM_RUN can change which registers KVM lists.
+ */
+#define RF_SYSREG_PREFIX	0x6030000000130000ULL
+static inline bool rf_is_id_reg(u64 id)
+{
+	return (id & ~0xffffULL) == RF_SYSREG_PREFIX &&
+	       (id & 0xffff) >= 0xc000 && (id & 0xffff) <= 0xc03f;
+}
+
 static inline unsigned int rf_reg_coproc(u64 id)
 {
 	return (id & RF_REG_COPROC_MASK) >> RF_REG_COPROC_SHIFT;

@@ -43,8 +43,17 @@
  *
  * Unloading: while any filtered vcpu file is open, the module is in use
  * and rmmod fails with EBUSY; close the VMs (or their processes) first.
- * After a profile is cleared, its VMs' files stay routed through the
- * module, which then passes every ioctl through unchanged.
+ * Bindings alone do not hold the module: once rmmod has begun, a swap
+ * fails to take its reference (try_module_get) and leaves the file on
+ * KVM's table, so no file can point into a module being freed.  After a
+ * profile is cleared, its VMs' files stay routed through the module,
+ * which then passes every ioctl through unchanged.
+ *
+ * Every table a process has is walked: its threads may have their own
+ * (unshare(CLONE_FILES)), and its group leader may have exited.  At load,
+ * KVM's vcpu table (kvm_vcpu_fops, where kallsyms has data symbols) must
+ * dispatch through kvm_vcpu_ioctl, or the module refuses to load rather
+ * than recognise no vcpu file and filter nothing.
  */
 #include <linux/fdtable.h>
 #include <linux/file.h>
@@ -77,22 +86,40 @@ static bool rf_is_kvm_vcpu_file(const struct file *file)
 	return file->f_op->unlocked_ioctl == kvm_vcpu_ioctl_fn;
 }
 
-/* Route one vcpu file through the filter; under its files' file_lock. */
-static void rf_swap_fops(struct file *file)
+static void rf_fops_setup(const struct file_operations *kvm_fops)
 {
 	spin_lock(&rf_fops_lock);
 	if (!kvm_vcpu_fops_p) {
-		kvm_vcpu_fops_p = file->f_op;
-		rf_vcpu_fops = *file->f_op;
+		rf_vcpu_fops = *kvm_fops;
 		rf_vcpu_fops.owner = THIS_MODULE;
 		rf_vcpu_fops.unlocked_ioctl = rf_vcpu_ioctl;
+		/* Release: a reader of the pointer sees the copy complete. */
+		smp_store_release(&kvm_vcpu_fops_p, kvm_fops);
 	}
 	spin_unlock(&rf_fops_lock);
-	if (WARN_ON_ONCE(file->f_op != kvm_vcpu_fops_p))
+}
+
+/*
+ * Route one vcpu file through the filter; under a file_lock of a table
+ * that holds it.  A file may be in several tables (SCM_RIGHTS, fork), and
+ * walked from two at once: the compare-and-swap makes one of them the
+ * swapper, so the file holds exactly one module reference, which
+ * fops_put() drops when it is released.
+ */
+static void rf_swap_fops(struct file *file)
+{
+	const struct file_operations *kvm_fops = file->f_op;
+
+	rf_fops_setup(kvm_fops);
+	/* Acquire: pairs with rf_fops_setup(); rf_vcpu_fops is filled. */
+	if (kvm_fops != smp_load_acquire(&kvm_vcpu_fops_p))
 		return;
-	/* The file's reference on us; we are live, so this cannot fail. */
-	__module_get(THIS_MODULE);
-	WRITE_ONCE(file->f_op, &rf_vcpu_fops);
+	/* Unloading: the file stays KVM's, as if the module were gone. */
+	if (!try_module_get(THIS_MODULE))
+		return;
+	/* Release: an ioctl through the new table sees rf_vcpu_fops filled. */
+	if (cmpxchg_release(&file->f_op, kvm_fops, &rf_vcpu_fops) != kvm_fops)
+		module_put(THIS_MODULE);
 }
 
 static int rf_match_new_vcpu(const void *vcpu, struct file *file, unsigned int fd)
@@ -115,8 +142,14 @@ static void notrace rf_postcreate(unsigned long ip, unsigned long parent_ip,
 	rcu_read_lock();
 	bound = rf_bound_rcu(task_tgid(current));
 	rcu_read_unlock();
-	if (bound)
-		iterate_fd(current->files, 0, rf_match_new_vcpu, vcpu);
+	/*
+	 * KVM installed the fd in this table just before: not finding it
+	 * means another thread closed it already, or KVM changed; either
+	 * way the vcpu is not filtered, and that is said.
+	 */
+	if (bound && !iterate_fd(current->files, 0, rf_match_new_vcpu, vcpu))
+		pr_warn_ratelimited("pid %d: a new vcpu was not found in its file table; it is not filtered\n",
+				    task_tgid_nr(current));
 }
 
 static void notrace rf_destroy_vm(unsigned long ip, unsigned long parent_ip,
@@ -158,18 +191,30 @@ static int rf_walk_file(const void *data, struct file *file, unsigned int fd)
 	return 0;
 }
 
+/*
+ * Every file table of the process: threads may have their own
+ * (unshare(CLONE_FILES)), and an exited group leader has none.
+ */
 static void rf_walk_task(struct pid *pid, struct rf_walk *w)
 {
-	struct task_struct *task = get_pid_task(pid, PIDTYPE_TGID);
+	struct task_struct *leader = get_pid_task(pid, PIDTYPE_TGID);
+	struct files_struct *last = NULL;
+	struct task_struct *t;
 
-	if (!task)
+	if (!leader)
 		return;
-	/* task_lock keeps task->files from going away under exit_files(). */
-	task_lock(task);
-	if (task->files)
-		iterate_fd(task->files, 0, rf_walk_file, w);
-	task_unlock(task);
-	put_task_struct(task);
+	rcu_read_lock();
+	for_each_thread(leader, t) {
+		/* task_lock keeps t->files from going away under exit_files(). */
+		task_lock(t);
+		if (t->files && t->files != last) {
+			iterate_fd(t->files, 0, rf_walk_file, w);
+			last = t->files;
+		}
+		task_unlock(t);
+	}
+	rcu_read_unlock();
+	put_task_struct(leader);
 }
 
 void rf_hook_attach_task(struct pid *pid)
@@ -224,6 +269,7 @@ static int rf_ftrace_on(struct ftrace_ops *ops, const char *func)
 
 int rf_hook_init(void)
 {
+	const struct file_operations *kvm_fops;
 	int ret;
 
 	kvm_vcpu_ioctl_fn = (void *)rf_lookup("kvm_vcpu_ioctl");
@@ -231,6 +277,19 @@ int rf_hook_init(void)
 		pr_err("kvm_vcpu_ioctl not found in kallsyms (needs CONFIG_KPROBES and CONFIG_KALLSYMS); refusing to load\n");
 		return -ENOENT;
 	}
+	/*
+	 * Vcpu files are recognised by KVM's vcpu table dispatching through
+	 * kvm_vcpu_ioctl: check that it does, rather than fail open.
+	 */
+	kvm_fops = (void *)rf_lookup("kvm_vcpu_fops");
+	if (kvm_fops && kvm_fops->unlocked_ioctl != kvm_vcpu_ioctl_fn) {
+		pr_err("kvm_vcpu_fops does not dispatch through kvm_vcpu_ioctl: this KVM cannot be hooked safely; refusing to load\n");
+		return -ENOENT;
+	}
+	if (kvm_fops)
+		rf_fops_setup(kvm_fops);
+	else
+		pr_info("kvm_vcpu_fops not in kallsyms (CONFIG_KALLSYMS_ALL); KVM's vcpu table is taken from the first vcpu file\n");
 	rf_ptrace_may_access = (void *)rf_lookup("ptrace_may_access");
 	if (!rf_ptrace_may_access)
 		pr_warn("ptrace_may_access not found: only CAP_SYS_ADMIN may configure processes\n");

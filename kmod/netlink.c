@@ -229,7 +229,8 @@ static int rf_set_profile(struct sk_buff *skb, struct genl_info *info)
 		goto out;
 	}
 	mutex_lock(&rf_cfg_lock);
-	ret = rf_bind(pid, p, rf_req_force(info), info->extack);
+	ret = rf_bind(pid, p, rf_req_force(info), netlink_capable(skb, CAP_SYS_ADMIN),
+		      info->extack);
 	mutex_unlock(&rf_cfg_lock);
 	if (ret)
 		rf_profile_put(p);
@@ -293,8 +294,9 @@ cancel:
 
 /*
  * One VM: counters, and the entries not applied in it (with why); entries
- * not listed are applied.  Under RCU or rf_cfg_lock; vm->state is read
- * without vm->lock, a snapshot good enough for reporting.
+ * not listed are applied.  Under RCU, which keeps the VM alive, so not
+ * under vm->lock, which sleeps and is held across KVM's vcpu ioctls:
+ * vm->state_lock keeps the profile and its state array together.
  */
 static int rf_put_vm(struct sk_buff *skb, struct rf_vm *vm)
 {
@@ -320,18 +322,20 @@ static int rf_put_vm(struct sk_buff *skb, struct rf_vm *vm)
 	    nla_put_u64_64bit(skb, KVM_REGFILTER_A_VM_PINS_APPLIED,
 			      atomic64_read(&vm->pins_applied), 0))
 		goto cancel;
-	mutex_lock(&vm->lock);
+	spin_lock(&vm->state_lock);
 	p = vm->profile;
 	state = vm->state;
 	for (i = 0; p && i < p->nr; i++) {
-		if (state[i] == KVM_REGFILTER_STATE_APPLIED)
+		u8 st = READ_ONCE(state[i]);
+
+		if (st == KVM_REGFILTER_STATE_APPLIED)
 			continue;
-		if (rf_put_entry(skb, KVM_REGFILTER_A_VM_ENTRY, &p->entries[i], state[i])) {
-			mutex_unlock(&vm->lock);
+		if (rf_put_entry(skb, KVM_REGFILTER_A_VM_ENTRY, &p->entries[i], st)) {
+			spin_unlock(&vm->state_lock);
 			goto cancel;
 		}
 	}
-	mutex_unlock(&vm->lock);
+	spin_unlock(&vm->state_lock);
 	nla_nest_end(skb, nest);
 	return 0;
 cancel:
@@ -524,8 +528,13 @@ static const struct genl_small_ops rf_ops[] = {
 	},
 };
 
+/*
+ * Events name every VM's process, registers and refused values: only
+ * CAP_SYS_ADMIN may listen.  They are sent in the initial network
+ * namespace, with the pid as the initial pid namespace numbers it.
+ */
 static const struct genl_multicast_group rf_mcgrps[] = {
-	{ .name = KVM_REGFILTER_MCGRP_EVENTS },
+	{ .name = KVM_REGFILTER_MCGRP_EVENTS, .flags = GENL_MCAST_CAP_SYS_ADMIN },
 };
 
 static struct genl_family rf_family __ro_after_init = {

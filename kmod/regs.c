@@ -96,13 +96,22 @@ out:
 	return ret;
 }
 
-/* KVM's own list for this vcpu; *ids is kvmalloc'ed. */
+/*
+ * KVM's own list for this vcpu; *ids is kvmalloc'ed.
+ *
+ * The scratch mapping is in the caller's address space, where any of its
+ * threads can rewrite, unmap or replace it while KVM fills it: nothing
+ * read back is trusted.  The count is bounded by the room offered (and
+ * RF_MAX_REAL_REGS), so a rewritten count costs at most a wrong list for
+ * the caller's own VM, never a large allocation; a replaced mapping is
+ * the caller's own to lose.
+ */
 static int rf_real_list(struct rf_ctx *c, u64 **ids, u32 *nr)
 {
 	struct kvm_reg_list __user *ul;
 	unsigned long ua;
 	size_t len = PAGE_SIZE;
-	u64 n = 0;
+	u64 n = 0, room;
 	int ret, tries;
 
 	for (tries = 0; tries < 4; tries++) {
@@ -110,8 +119,9 @@ static int rf_real_list(struct rf_ctx *c, u64 **ids, u32 *nr)
 		if (IS_ERR_VALUE(ua))
 			return (int)ua;
 		ul = (struct kvm_reg_list __user *)ua;
+		room = (len - sizeof(*ul)) / sizeof(u64);
 		ret = -EFAULT;
-		if (put_user((len - sizeof(*ul)) / sizeof(u64), &ul->n))
+		if (put_user(room, &ul->n))
 			goto unmap;
 		ret = rf_kvm_vcpu_ioctl(c->file, KVM_GET_REG_LIST, ua);
 		if (ret && ret != -E2BIG)
@@ -120,8 +130,12 @@ static int rf_real_list(struct rf_ctx *c, u64 **ids, u32 *nr)
 			ret = -EFAULT;
 			goto unmap;
 		}
-		if (!ret)
+		if (!ret) {
+			/* KVM wrote at most room ids; more is a rewrite. */
+			if (n > room)
+				ret = -EFAULT;
 			break;
+		}
 		/* Too small: map what KVM asked for and ask again. */
 		vm_munmap(ua, len);
 		if (n > RF_MAX_REAL_REGS)
@@ -192,6 +206,8 @@ static int rf_vm_sync(struct rf_ctx *c, u64 **realp, u32 *nrealp)
 		const struct rf_entry *e = &p->entries[i];
 		bool present;
 
+		/* Up to KVM_REGFILTER_MAX_ENTRIES rounds of KVM ioctls. */
+		cond_resched();
 		if (real)
 			present = rf_in_list(real, nreal, e->reg);
 		else
@@ -230,10 +246,7 @@ static int rf_vm_sync(struct rf_ctx *c, u64 **realp, u32 *nrealp)
 	*realp = real;
 	*nrealp = nreal;
 	kref_get(&p->ref);
-	rf_profile_put(vm->profile);
-	kfree(vm->state);
-	vm->profile = p;
-	vm->state = state;
+	rf_vm_set_state(vm, p, state);
 	return 0;
 }
 
@@ -260,7 +273,7 @@ static void rf_pin_refused(struct rf_vm *vm, u32 i, int err)
 {
 	const struct rf_entry *e = &vm->profile->entries[i];
 
-	vm->state[i] = KVM_REGFILTER_STATE_REFUSED;
+	WRITE_ONCE(vm->state[i], KVM_REGFILTER_STATE_REFUSED);
 	rf_nl_event(KVM_REGFILTER_EVENT_PIN_REFUSED, vm, e->reg, e->value, -err);
 }
 
@@ -343,52 +356,78 @@ static int rf_prepare(struct rf_ctx *c, struct rf_vcpu **vp)
 	return ret;
 }
 
+/*
+ * This vcpu's filtered list under c->p, built once per profile; a copy in
+ * *outp, as a forced profile change may replace v once vm->lock is dropped.
+ */
+static int rf_filtered_copy(struct rf_ctx *c, u64 **outp, u32 *cntp)
+{
+	struct rf_vcpu *v;
+	u64 *real;
+	u32 nreal;
+	int ret;
+
+	lockdep_assert_held(&c->vm->lock);
+	ret = rf_prepare(c, &v);
+	if (ret)
+		return ret;
+	if (!v->real) {
+		ret = rf_real_list(c, &real, &nreal);
+		if (ret)
+			return ret;
+		v->real = real;
+		v->nreal = nreal;
+	}
+	if (!v->filtered) {
+		v->filtered = kvmalloc_array(v->nreal + c->vm->profile->nr_fakes + 1,
+					     sizeof(u64), GFP_KERNEL_ACCOUNT);
+		if (!v->filtered)
+			return -ENOMEM;
+		v->nfiltered = rf_filter_list(v->real, v->nreal, c->vm->profile,
+					      c->vm->state, v->filtered);
+	}
+	*outp = kvmalloc_array(v->nfiltered + 1, sizeof(u64), GFP_KERNEL_ACCOUNT);
+	if (!*outp)
+		return -ENOMEM;
+	memcpy(*outp, v->filtered, v->nfiltered * sizeof(u64));
+	*cntp = v->nfiltered;
+	return 0;
+}
+
+/* How often a list is built again because its profile changed meanwhile. */
+#define RF_SEAL_TRIES	8
+
 static long rf_get_reg_list(struct file *file, unsigned long arg)
 {
 	struct kvm_reg_list __user *ul = (void __user *)arg;
-	struct rf_vcpu *v;
+	u64 *out = NULL, n_user;
 	struct rf_ctx c;
-	u64 *real = NULL, *out = NULL, n_user;
-	u32 nreal, cnt;
-	int ret;
+	int ret, tries = 0;
+	u32 cnt = 0;
 
+	if (get_user(n_user, &ul->n))
+		return -EFAULT;
+again:
 	ret = rf_ctx_get(file, &c);
 	if (ret <= 0)
 		return ret ? ret : rf_kvm_vcpu_ioctl(file, KVM_GET_REG_LIST, arg);
-	if (get_user(n_user, &ul->n)) {
-		ret = -EFAULT;
-		goto out;
-	}
 	mutex_lock(&c.vm->lock);
-	ret = rf_prepare(&c, &v);
-	if (!ret && !v->real) {
-		ret = rf_real_list(&c, &real, &nreal);
-		if (!ret) {
-			v->real = real;
-			v->nreal = nreal;
-		}
-	}
-	if (ret || v->filtered)
-		goto unlock;
-	v->filtered = kvmalloc_array(v->nreal + c.vm->profile->nr_fakes + 1,
-				     sizeof(u64), GFP_KERNEL_ACCOUNT);
-	ret = -ENOMEM;
-	if (!v->filtered)
-		goto unlock;
-	v->nfiltered = rf_filter_list(v->real, v->nreal, c.vm->profile,
-				      c.vm->state, v->filtered);
-	ret = 0;
-unlock:
-	/* A copy: a forced profile change may replace v once we unlock. */
-	if (!ret) {
-		cnt = v->nfiltered;
-		out = kvmalloc_array(cnt + 1, sizeof(u64), GFP_KERNEL_ACCOUNT);
-		if (out)
-			memcpy(out, v->filtered, cnt * sizeof(u64));
-		else
-			ret = -ENOMEM;
-	}
+	ret = rf_filtered_copy(&c, &out, &cnt);
+	/*
+	 * Sealed before the ids can reach userspace, and only while the
+	 * binding still holds the profile the list was built for: an
+	 * unforced set-profile either sees the seal and refuses, or changed
+	 * the binding first, and then this list is built again under it.
+	 */
+	if (!ret && n_user >= cnt && !rf_vm_seal(c.vm, c.p))
+		ret = -EAGAIN;
 	mutex_unlock(&c.vm->lock);
+	rf_ctx_put(&c);
+	if (ret == -EAGAIN && ++tries < RF_SEAL_TRIES) {
+		kvfree(out);
+		out = NULL;
+		goto again;
+	}
 	if (ret)
 		goto out;
 	/* As KVM: the count always, the ids only if they fit. */
@@ -398,11 +437,8 @@ unlock:
 		ret = -E2BIG;
 	else if (copy_to_user(ul->reg, out, cnt * sizeof(u64)))
 		ret = -EFAULT;
-	else
-		WRITE_ONCE(c.vm->sealed, true);
 out:
 	kvfree(out);
-	rf_ctx_put(&c);
 	return ret;
 }
 
@@ -435,6 +471,38 @@ static bool rf_fast_pass(struct kvm_vcpu *vcpu, u64 id)
 	return pass;
 }
 
+/*
+ * Until its first KVM_RUN a VMM may lower ID register fields (a CPU
+ * model), and KVM's list follows them (6.12 and 7.x: TCRX, S1PIE and
+ * S1POE in ID_AA64MMFR3_EL1 decide TCR2_EL1, PIR*_EL1 and POR_EL1); the
+ * guards that read those fields then no longer hold.  After such a write
+ * the VM's entries are evaluated again and every vcpu asks KVM for its
+ * list again.  Pins already written stay: the VMM's write is the newer.
+ * After the first run KVM takes only unchanged values, so writes (QEMU
+ * writes every register back at each sync) change nothing.
+ */
+static bool rf_id_write_matters(struct kvm_vcpu *vcpu, unsigned int cmd, u64 id)
+{
+	return cmd == KVM_SET_ONE_REG && rf_is_id_reg(id) && !vcpu_has_run_once(vcpu);
+}
+
+static void rf_vm_reevaluate(struct rf_vm *vm)
+{
+	struct rf_vcpu *v;
+	unsigned long i;
+
+	mutex_lock(&vm->lock);
+	xa_for_each(&vm->vcpus, i, v) {
+		kvfree(v->real);
+		kvfree(v->filtered);
+		v->real = NULL;
+		v->filtered = NULL;
+	}
+	/* The next rf_vm_sync() evaluates the entries and guards again. */
+	rf_vm_set_state(vm, NULL, NULL);
+	mutex_unlock(&vm->lock);
+}
+
 static long rf_one_reg(struct file *file, unsigned int cmd, unsigned long arg)
 {
 	struct kvm_one_reg reg;
@@ -446,7 +514,9 @@ static long rf_one_reg(struct file *file, unsigned int cmd, unsigned long arg)
 	int ret, idx;
 	u8 st;
 
-	if (get_user(reg.id, &((struct kvm_one_reg __user *)arg)->id) ||
+	if (get_user(reg.id, &((struct kvm_one_reg __user *)arg)->id))
+		return rf_kvm_vcpu_ioctl(file, cmd, arg);
+	if (!rf_id_write_matters(file->private_data, cmd, reg.id) &&
 	    rf_fast_pass(file->private_data, reg.id))
 		return rf_kvm_vcpu_ioctl(file, cmd, arg);
 	ret = rf_ctx_get(file, &c);
@@ -503,9 +573,17 @@ static long rf_one_reg(struct file *file, unsigned int cmd, unsigned long arg)
 		ret = -EINVAL;
 		goto out;
 	}
+	/*
+	 * vm->lock was dropped for the copy, which may sleep for as long as
+	 * userspace likes (a faulting page): idx is an index into c.p, and
+	 * holds only in a v made for c.p.  c.p is referenced, so no other
+	 * profile can have its address.  If a forced change replaced the
+	 * profile meanwhile, the new one's values stand and this write is
+	 * dropped, as if it had come just before the change.
+	 */
 	mutex_lock(&c.vm->lock);
-	v = rf_vm_vcpu(c.vm, c.vcpu);
-	if (v && v->profile == c.vm->profile)
+	v = xa_load(&c.vm->vcpus, c.vcpu->vcpu_idx);
+	if (c.vm->profile == c.p && v && v->profile == c.p)
 		v->vals[idx] = val;
 	mutex_unlock(&c.vm->lock);
 	atomic64_inc(&c.vm->fake_writes);
@@ -514,6 +592,8 @@ static long rf_one_reg(struct file *file, unsigned int cmd, unsigned long arg)
 
 pass:
 	ret = rf_kvm_vcpu_ioctl(file, cmd, arg);
+	if (!ret && rf_id_write_matters(c.vcpu, cmd, reg.id))
+		rf_vm_reevaluate(c.vm);
 out:
 	rf_ctx_put(&c);
 	return ret;
@@ -532,19 +612,71 @@ static long rf_vcpu_init(struct file *file, unsigned long arg)
 	if (ret <= 0)
 		return ret;
 	mutex_lock(&c.vm->lock);
-	/* An init resets the vcpu: pin again, ask KVM for its list again. */
+	/*
+	 * An init resets the vcpu: pin again, ask KVM for its list again,
+	 * and fakes go back to their values as real registers go back to
+	 * their reset values.
+	 */
 	v = xa_load(&c.vm->vcpus, c.vcpu->vcpu_idx);
 	if (v) {
+		u32 i;
+
 		WRITE_ONCE(v->pinned, false);
 		kvfree(v->real);
 		kvfree(v->filtered);
 		v->real = NULL;
 		v->filtered = NULL;
+		if (v->profile == c.vm->profile)
+			for (i = 0; i < v->profile->nr; i++)
+				v->vals[i] = v->profile->entries[i].value;
 	}
 	ret = rf_prepare(&c, NULL);
 	mutex_unlock(&c.vm->lock);
 	rf_ctx_put(&c);
-	return ret;
+	/*
+	 * KVM has initialised the vcpu: failing the ioctl now would tell the
+	 * VMM otherwise.  The vcpu stays unpinned, so its next register
+	 * ioctl, or its first KVM_RUN, does the work again and fails there.
+	 */
+	if (ret)
+		pr_warn_ratelimited("VM %u (pid %d): vcpu %d initialised, its pins deferred (%d)\n",
+				    c.vm->id, pid_nr(c.vm->owner), c.vcpu->vcpu_idx, ret);
+	return 0;
+}
+
+/*
+ * KVM_RUN of a vcpu whose pins are not written yet (its init could not
+ * do it): write them first, so a guest never runs with a value the
+ * profile replaces.  One RCU lookup otherwise.
+ */
+static long rf_vcpu_run(struct file *file, unsigned long arg)
+{
+	struct kvm_vcpu *vcpu = file->private_data;
+	/* Acquire: pairs with rf_cfg_changed(), as in rf_fast_pass(). */
+	unsigned long gen = smp_load_acquire(&rf_cfg_gen);
+	struct rf_ctx c;
+	struct rf_vcpu *v;
+	struct rf_vm *vm;
+	bool ready = true;
+	int ret;
+
+	rcu_read_lock();
+	vm = rf_vm_find_rcu(vcpu->kvm);
+	if (vm) {
+		v = xa_load(&vm->vcpus, vcpu->vcpu_idx);
+		ready = v && READ_ONCE(v->pinned) && READ_ONCE(v->gen) == gen;
+	}
+	rcu_read_unlock();
+	if (ready)
+		return rf_kvm_vcpu_ioctl(file, KVM_RUN, arg);
+	ret = rf_ctx_get(file, &c);
+	if (ret > 0) {
+		mutex_lock(&c.vm->lock);
+		ret = rf_prepare(&c, NULL);
+		mutex_unlock(&c.vm->lock);
+	}
+	rf_ctx_put(&c);
+	return ret < 0 ? ret : rf_kvm_vcpu_ioctl(file, KVM_RUN, arg);
 }
 
 long rf_vcpu_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
@@ -557,6 +689,8 @@ long rf_vcpu_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		return rf_one_reg(file, cmd, arg);
 	case KVM_ARM_VCPU_INIT:
 		return rf_vcpu_init(file, arg);
+	case KVM_RUN:
+		return rf_vcpu_run(file, arg);
 	default:
 		return rf_kvm_vcpu_ioctl(file, cmd, arg);
 	}

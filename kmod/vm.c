@@ -24,6 +24,7 @@
 /* Serialises configuration: bindings, rf_cfg_gen, the reaper. */
 DEFINE_MUTEX(rf_cfg_lock);
 unsigned long rf_cfg_gen;
+DEFINE_SPINLOCK(rf_seal_lock);
 
 static void rf_cfg_changed(void)
 {
@@ -108,6 +109,7 @@ static void rf_vm_free(struct rf_vm *vm)
 	xa_for_each(&vm->vcpus, idx, v) {
 		kvfree(v->real);
 		kvfree(v->filtered);
+		rf_profile_put(v->profile);
 		kfree(v);
 	}
 	xa_destroy(&vm->vcpus);
@@ -117,9 +119,19 @@ static void rf_vm_free(struct rf_vm *vm)
 	kfree(vm);
 }
 
-static void rf_vm_free_rcu(struct rcu_head *rcu)
+/*
+ * After a grace period, in process context: the xarray's lock is taken in
+ * process context everywhere else, and kvfree() may sleep.
+ */
+static void rf_vm_free_work(struct work_struct *work)
 {
-	rf_vm_free(container_of(rcu, struct rf_vm, rcu));
+	rf_vm_free(container_of(to_rcu_work(work), struct rf_vm, free_work));
+}
+
+static void rf_vm_free_rcu(struct rf_vm *vm)
+{
+	INIT_RCU_WORK(&vm->free_work, rf_vm_free_work);
+	queue_rcu_work(rf_wq, &vm->free_work);
 }
 
 struct rf_vm *rf_vm_get(struct kvm_vcpu *vcpu)
@@ -139,6 +151,7 @@ struct rf_vm *rf_vm_get(struct kvm_vcpu *vcpu)
 	new->kvm = kvm;
 	new->owner = get_pid(task_tgid(current));
 	mutex_init(&new->lock);
+	spin_lock_init(&new->state_lock);
 	xa_init(&new->vcpus);
 
 	spin_lock(&rf_vms_lock);
@@ -182,7 +195,7 @@ void rf_vm_destroyed(struct kvm *kvm)
 		hash_del_rcu(&vm->node);
 	spin_unlock(&rf_vms_lock);
 	if (vm)
-		call_rcu(&vm->rcu, rf_vm_free_rcu);
+		rf_vm_free_rcu(vm);
 }
 
 struct rf_vcpu *rf_vm_vcpu(struct rf_vm *vm, struct kvm_vcpu *vcpu)
@@ -199,11 +212,13 @@ struct rf_vcpu *rf_vm_vcpu(struct rf_vm *vm, struct kvm_vcpu *vcpu)
 	v = kzalloc(struct_size(v, vals, vm->profile->nr), GFP_KERNEL_ACCOUNT);
 	if (!v)
 		return NULL;
+	kref_get(&vm->profile->ref);
 	v->profile = vm->profile;
 	for (i = 0; i < vm->profile->nr; i++)
 		v->vals[i] = vm->profile->entries[i].value;
 	old = xa_store(&vm->vcpus, vcpu->vcpu_idx, v, GFP_KERNEL_ACCOUNT);
 	if (xa_is_err(old)) {
+		rf_profile_put(v->profile);
 		kfree(v);
 		return NULL;
 	}
@@ -212,6 +227,11 @@ struct rf_vcpu *rf_vm_vcpu(struct rf_vm *vm, struct kvm_vcpu *vcpu)
 		v->real = old->real;
 		v->nreal = old->nreal;
 		kvfree(old->filtered);
+		/*
+		 * rf_fast_pass() may still read old and its profile under
+		 * RCU: the profile too is freed only after a grace period.
+		 */
+		rf_profile_put(old->profile);
 		kfree_rcu(old, rcu);
 	} else {
 		vm->nr_vcpus++;
@@ -219,13 +239,50 @@ struct rf_vcpu *rf_vm_vcpu(struct rf_vm *vm, struct kvm_vcpu *vcpu)
 	return v;
 }
 
-/* Has a VM of this process handed out its register list? */
-static bool rf_pid_sealed(struct pid *pid)
+void rf_vm_set_state(struct rf_vm *vm, struct rf_profile *p, u8 *state)
+{
+	struct rf_profile *old_p;
+	u8 *old_state;
+
+	lockdep_assert_held(&vm->lock);
+	spin_lock(&vm->state_lock);
+	old_p = vm->profile;
+	old_state = vm->state;
+	vm->profile = p;
+	vm->state = state;
+	spin_unlock(&vm->state_lock);
+	rf_profile_put(old_p);
+	kfree(old_state);
+}
+
+bool rf_vm_seal(struct rf_vm *vm, const struct rf_profile *p)
+{
+	struct rf_binding *b;
+	bool ok;
+
+	spin_lock(&rf_seal_lock);
+	rcu_read_lock();
+	b = rf_binding_find_rcu(vm->owner);
+	ok = b && rcu_dereference(b->profile) == p;
+	if (ok)
+		WRITE_ONCE(vm->sealed, true);
+	rcu_read_unlock();
+	spin_unlock(&rf_seal_lock);
+	return ok;
+}
+
+/*
+ * Has a VM of this process handed out its register list?  Under
+ * rf_seal_lock: no VM can be sealed until the caller has changed the
+ * binding (or given up).
+ */
+static bool rf_pid_sealed_locked(struct pid *pid)
 {
 	struct rf_vm *vm;
 	bool sealed = false;
 	int bkt;
 
+	lockdep_assert_held(&rf_seal_lock);
 	rcu_read_lock();
 	hash_for_each_rcu(rf_vms, bkt, vm, node) {
 		if (vm->owner == pid && READ_ONCE(vm->sealed)) {
@@ -234,11 +291,67 @@ static bool rf_pid_sealed(struct pid *pid)
 		}
 	}
 	rcu_read_unlock();
-	/*
-	 * vcpus the filter has not seen yet: an initialised one may have
-	 * handed out its list already, unfiltered.
-	 */
-	return sealed || rf_hook_task_used_vcpus(pid);
+	return sealed;
+}
+
+#define RF_SEALED_MSG \
+	"a VM of this process has already handed out its register list; set force to change or clear its profile anyway"
+
+/*
+ * The unforced check: vcpus the filter has not seen yet (an initialised
+ * one may have handed out its list already, unfiltered), then the VMs it
+ * has, under rf_seal_lock, which the caller then holds until it has
+ * changed the binding.  0 with rf_seal_lock held, or -EBUSY without.
+ */
+static int rf_seal_check_lock(struct pid *pid, bool force,
+			      struct netlink_ext_ack *extack)
+{
+	if (!force && rf_hook_task_used_vcpus(pid)) {
+		NL_SET_ERR_MSG(extack, RF_SEALED_MSG);
+		return -EBUSY;
+	}
+	spin_lock(&rf_seal_lock);
+	if (!force && rf_pid_sealed_locked(pid)) {
+		spin_unlock(&rf_seal_lock);
+		NL_SET_ERR_MSG(extack, RF_SEALED_MSG);
+		return -EBUSY;
+	}
+	return 0;
+}
+
+/*
+ * Room for one more binding set by @uid?  Any user who can open /dev/kvm
+ * may bind its own processes: one user cannot take more than its share,
+ * and the last KVM_REGFILTER_ADMIN_RESERVE are kept for CAP_SYS_ADMIN, so
+ * root's and libvirt's VMs are never left unfiltered by someone else.
+ */
+static int rf_binding_room(kuid_t uid, bool admin, struct netlink_ext_ack *extack)
+{
+	struct rf_binding *b;
+	u32 mine = 0;
+	int bkt, n = atomic_read(&rf_nr_bindings);
+
+	lockdep_assert_held(&rf_cfg_lock);
+	if (n >= KVM_REGFILTER_MAX_BINDINGS) {
+		NL_SET_ERR_MSG(extack,
+			       "too many processes have a profile (max-bindings)");
+		return -ENOSPC;
+	}
+	if (admin)
+		return 0;
+	if (n >= KVM_REGFILTER_MAX_BINDINGS - KVM_REGFILTER_ADMIN_RESERVE) {
+		NL_SET_ERR_MSG(extack,
+			       "too many processes have a profile; the rest is for CAP_SYS_ADMIN");
+		return -ENOSPC;
+	}
+	rf_for_each_binding(b, bkt)
+		mine += uid_eq(b->uid, uid);
+	if (mine >= KVM_REGFILTER_MAX_BINDINGS_PER_USER) {
+		NL_SET_ERR_MSG(extack,
+			       "this user has set too many profiles (max-bindings-per-user)");
+		return -ENOSPC;
+	}
+	return 0;
 }
 
 static void rf_binding_free(struct rf_binding *b)
@@ -251,37 +364,45 @@ static void rf_binding_free(struct rf_binding *b)
 	kfree_rcu(b, rcu);
 }
 
-int rf_bind(struct pid *pid, struct rf_profile *p, bool force,
+int rf_bind(struct pid *pid, struct rf_profile *p, bool force, bool admin,
 	    struct netlink_ext_ack *extack)
 {
-	struct rf_binding *b;
-	struct rf_profile *old;
+	struct rf_binding *b, *new = NULL;
+	struct rf_profile *old = NULL;
+	int ret;
 
 	lockdep_assert_held(&rf_cfg_lock);
 	rf_reap_dead();
-	if (!force && rf_pid_sealed(pid)) {
-		NL_SET_ERR_MSG(extack,
-			       "a VM of this process has already handed out its register list; set force to change its profile anyway");
-		return -EBUSY;
-	}
 	b = rf_binding_find(pid);
 	if (!b) {
-		if (atomic_read(&rf_nr_bindings) >= KVM_REGFILTER_MAX_BINDINGS) {
-			NL_SET_ERR_MSG(extack, "too many processes have a profile");
-			return -ENOSPC;
-		}
-		b = kzalloc(sizeof(*b), GFP_KERNEL_ACCOUNT);
-		if (!b)
+		ret = rf_binding_room(current_euid(), admin, extack);
+		if (ret)
+			return ret;
+		new = kzalloc(sizeof(*new), GFP_KERNEL_ACCOUNT);
+		if (!new)
 			return -ENOMEM;
-		b->pid = get_pid(pid);
-		RCU_INIT_POINTER(b->profile, p);
-		hash_add_rcu(rf_bindings, &b->node, (unsigned long)pid);
+		new->pid = get_pid(pid);
+		new->uid = current_euid();
+		RCU_INIT_POINTER(new->profile, p);
+	}
+	ret = rf_seal_check_lock(pid, force, extack);
+	if (ret) {
+		if (new) {
+			put_pid(new->pid);
+			kfree(new);
+		}
+		return ret;
+	}
+	if (new) {
+		hash_add_rcu(rf_bindings, &new->node, (unsigned long)pid);
 		atomic_inc(&rf_nr_bindings);
-		mod_delayed_work(rf_wq, &rf_reaper, HZ);
 	} else {
 		old = rcu_replace_pointer(b->profile, p, lockdep_is_held(&rf_cfg_lock));
-		rf_profile_put(old);
 	}
+	spin_unlock(&rf_seal_lock);
+	rf_profile_put(old);
+	if (new)
+		mod_delayed_work(rf_wq, &rf_reaper, HZ);
 	rf_cfg_changed();
 	/* Existing vcpus of the process use the profile from now on. */
 	rf_hook_attach_task(pid);
@@ -291,6 +412,7 @@ int rf_bind(struct pid *pid, struct rf_profile *p, bool force,
 int rf_unbind(struct pid *pid, bool force, struct netlink_ext_ack *extack)
 {
 	struct rf_binding *b;
+	int ret;
 
 	lockdep_assert_held(&rf_cfg_lock);
 	rf_reap_dead();
@@ -299,12 +421,11 @@ int rf_unbind(struct pid *pid, bool force, struct netlink_ext_ack *extack)
 		NL_SET_ERR_MSG(extack, "this process has no profile");
 		return -ENOENT;
 	}
-	if (!force && rf_pid_sealed(pid)) {
-		NL_SET_ERR_MSG(extack,
-			       "a VM of this process has already handed out its register list; set force to clear its profile anyway");
-		return -EBUSY;
-	}
+	ret = rf_seal_check_lock(pid, force, extack);
+	if (ret)
+		return ret;
 	rf_binding_free(b);
+	spin_unlock(&rf_seal_lock);
 	return 0;
 }
 
@@ -352,9 +473,10 @@ void rf_vm_exit(void)
 	spin_lock(&rf_vms_lock);
 	hash_for_each_safe(rf_vms, bkt, tmp, vm, node) {
 		hash_del_rcu(&vm->node);
-		call_rcu(&vm->rcu, rf_vm_free_rcu);
+		rf_vm_free_rcu(vm);
 	}
 	spin_unlock(&rf_vms_lock);
+	/* Each free waits for its grace period, then is queued on rf_wq. */
 	rcu_barrier();
 	destroy_workqueue(rf_wq);
 }

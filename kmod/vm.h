@@ -21,13 +21,18 @@ struct netlink_ext_ack;
 struct rf_binding {
 	struct hlist_node node;		/* rf_bindings, under rf_cfg_lock */
 	struct pid *pid;		/* the process (thread group), referenced */
-	struct rf_profile __rcu *profile;
+	struct rf_profile __rcu *profile;	/* replaced under rf_seal_lock too */
+	kuid_t uid;			/* who set it: counted against that user */
 	struct rcu_head rcu;
 };
 
 struct rf_vcpu {
 	struct rcu_head rcu;		/* read locklessly by rf_fast_pass() */
-	const struct rf_profile *profile;	/* what vals[] belong to */
+	/*
+	 * What vals[] belong to, referenced: no other profile can have its
+	 * address while v exists, so comparing pointers is comparing profiles.
+	 */
+	struct rf_profile *profile;
 	bool pinned;			/* pins done under vm->profile */
 	/* rf_cfg_gen when ->profile was last found to be the binding's. */
 	unsigned long gen;
@@ -49,12 +54,21 @@ struct rf_vm {
 	struct kvm *kvm;		/* never dereferenced after destroy */
 	struct pid *owner;		/* the process that created its vcpus */
 	u32 id;
-	struct rcu_head rcu;
+	struct rcu_work free_work;	/* freed in process context */
 
 	struct mutex lock;		/* the fields below */
-	struct rf_profile *profile;	/* evaluated for; referenced */
-	u8 *state;			/* enum kvm_regfilter_state per entry */
-	bool sealed;			/* list handed out */
+	/*
+	 * Evaluated for (referenced) and the state of each of its entries
+	 * (enum kvm_regfilter_state).  Both pointers change together under
+	 * vm->lock and state_lock, so reporting, which cannot sleep, reads
+	 * them under state_lock alone; an entry's state byte is written
+	 * with WRITE_ONCE under vm->lock.
+	 */
+	struct rf_profile *profile;
+	u8 *state;
+	spinlock_t state_lock;		/* with vm->lock for the swap */
+	/* List handed out: set under rf_seal_lock (rf_vm_seal()). */
+	bool sealed;
 	struct xarray vcpus;		/* vcpu_idx -> struct rf_vcpu */
 	u32 nr_vcpus;
 
@@ -66,6 +80,12 @@ struct rf_vm {
 };
 
 extern struct mutex rf_cfg_lock;
+/*
+ * Orders sealing a VM against changing its process's binding: a list is
+ * handed out only if the binding still holds the profile it was built for,
+ * and a binding changes (unforced) only if no VM of the process is sealed.
+ */
+extern spinlock_t rf_seal_lock;
 /* Bumped by every configuration change: cached decisions are stale. */
 extern unsigned long rf_cfg_gen;
 
@@ -89,9 +109,16 @@ struct rf_vm *rf_vm_find_rcu(struct kvm *kvm);
 struct rf_profile *rf_vm_profile(struct rf_vm *vm);
 void rf_vm_destroyed(struct kvm *kvm);	/* atomic context */
 struct rf_vcpu *rf_vm_vcpu(struct rf_vm *vm, struct kvm_vcpu *vcpu);
+/*
+ * Mark the VM's list handed out if its process's binding still holds @p;
+ * false if it changed (the caller builds the list again).
+ */
+bool rf_vm_seal(struct rf_vm *vm, const struct rf_profile *p);
+/* Swap the VM's evaluation (profile referenced by the caller, state). */
+void rf_vm_set_state(struct rf_vm *vm, struct rf_profile *p, u8 *state);
 
 /* Configuration, from netlink, under rf_cfg_lock. */
-int rf_bind(struct pid *pid, struct rf_profile *p, bool force,
+int rf_bind(struct pid *pid, struct rf_profile *p, bool force, bool admin,
 	    struct netlink_ext_ack *extack);
 int rf_unbind(struct pid *pid, bool force, struct netlink_ext_ack *extack);
 struct rf_binding *rf_binding_find(struct pid *pid);

@@ -184,14 +184,29 @@ static void test_absent_access(void)
 	      "absent demux SET: ENOENT before any access");
 }
 
+/* Which writes make the module evaluate a VM again (regs.c). */
+static void test_id_reg(void)
+{
+	check(rf_is_id_reg(RF_ID_AA64DFR0_EL1) &&
+	      rf_is_id_reg(0x603000000013c03bULL) &&	/* ID_AA64MMFR3_EL1 */
+	      rf_is_id_reg(0x603000000013c000ULL),	/* MIDR_EL1, CRm 0 */
+	      "feature ID registers (op0 3, op1 0, CRn 0, CRm 0-7) are ID registers");
+	check(!rf_is_id_reg(CONTEXTIDR) &&
+	      !rf_is_id_reg(0x603000000013c040ULL) &&	/* CRn 0 CRm 8 */
+	      !rf_is_id_reg(0x603000000013c800ULL) &&	/* CCSIDR_EL1, op1 1 */
+	      !rf_is_id_reg(PSCI) && !rf_is_id_reg(DEMUX0),
+	      "other system, firmware and demux registers are not");
+}
+
 int main(void)
 {
-	printf("TAP version 13\n1..26\n");
+	printf("TAP version 13\n1..28\n");
 	test_entry_check();
 	test_finish_find();
 	test_filter_list();
 	test_absent_access();
-	if (tests != 26)
+	test_id_reg();
+	if (tests != 28)
 		printf("# plan mismatch: ran %d\n", tests);
-	return failures || tests != 26;
+	return failures || tests != 28;
 }
