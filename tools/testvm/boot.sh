@@ -15,7 +15,7 @@ mode_cpu() {
 # vm_cmd INITRD RUN: the qemu command line for kernel $VMLINUZ in $MODE.
 vm_cmd() {
 	local initrd=$1 run=$2
-	echo "${QEMU_BIN:-qemu-system-aarch64}" -M virt,virtualization=on,gic-version=3 \
+	echo "${EMULATOR_BIN:-qemu-system-aarch64}" -M virt,virtualization=on,gic-version=3 \
 		-cpu "$(mode_cpu "$MODE")" -smp "${REGFILTER_VM_SMP:-2}" \
 		-m "${REGFILTER_VM_MEM:-1024}" -no-reboot -nic none \
 		-kernel "$VMLINUZ" -initrd "$initrd" \

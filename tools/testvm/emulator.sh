@@ -17,21 +17,21 @@
 
 EMULATOR_DEFAULT=bookworm
 
-# emulator_setup: sets QEMU_BIN (and EMULATOR, EMULATOR_VERSION).
+# emulator_setup: sets EMULATOR_BIN (and EMULATOR, EMULATOR_VERSION).
 emulator_setup() {
 	EMULATOR=${REGFILTER_EMULATOR:-$EMULATOR_DEFAULT}
 	case $EMULATOR in
-	bookworm) QEMU_BIN=qemu-system-aarch64 ;;
+	bookworm) EMULATOR_BIN=qemu-system-aarch64 ;;
 	bookworm-backports) emulator_unpack bookworm-backports ;;
 	*) die "REGFILTER_EMULATOR=$EMULATOR: unknown (bookworm or bookworm-backports)" ;;
 	esac
-	EMULATOR_VERSION=$("$QEMU_BIN" --version | sed -n '1s/^QEMU emulator version //p')
+	EMULATOR_VERSION=$("$EMULATOR_BIN" --version | sed -n '1s/^QEMU emulator version //p')
 	[ -n "$EMULATOR_VERSION" ] ||
-		die "the emulator $QEMU_BIN ($EMULATOR) does not run; try REGFILTER_EMULATOR=bookworm"
+		die "the emulator $EMULATOR_BIN ($EMULATOR) does not run; try REGFILTER_EMULATOR=bookworm"
 }
 
 # emulator_unpack SUITE: that suite's amd64 qemu-system-arm, unpacked once
-# into $REGFILTER_CACHE/emulator/SUITE-VERSION; sets QEMU_BIN.
+# into $REGFILTER_CACHE/emulator/SUITE-VERSION; sets EMULATOR_BIN.
 emulator_unpack() {
 	local suite=$1 ver dir deb
 	ver=$(papt apt-cache madison qemu-system-arm |
@@ -50,7 +50,7 @@ emulator_unpack() {
 		rm -rf "$dir" && mv "$dir.new" "$dir"
 		step "emulator: qemu-system-arm $ver ($suite) unpacked into $dir"
 	fi
-	QEMU_BIN=$dir/qemu-system-aarch64
+	EMULATOR_BIN=$dir/qemu-system-aarch64
 }
 
 # cmd_lockup_rate: REGFILTER_LOCKUP_BOOTS (default 20) boots of 7.x in VHE
@@ -73,7 +73,7 @@ cmd_lockup_rate() {
 	initrd=$O/testvm/initrd-$KREL.img
 	for e in $emus; do
 		REGFILTER_EMULATOR=$e emulator_setup
-		bin[$e]=$QEMU_BIN ver[$e]=$EMULATOR_VERSION
+		bin[$e]=$EMULATOR_BIN ver[$e]=$EMULATOR_VERSION
 		boots[$e]=0 known[$e]=0 other[$e]=0 clean[$e]=0 failed[$e]=0 secs[$e]=0
 	done
 	for i in $(seq 1 "$n"); do
@@ -88,7 +88,7 @@ cmd_lockup_rate() {
 			order=("${order[@]:1}")
 			log=$O/testvm/logs/lockup-rate-$e-$i.log
 			rm -f "$log"*
-			QEMU_BIN=${bin[$e]} REGFILTER_BENCH=${REGFILTER_BENCH:-5,32} REGFILTER_VM_TIMEOUT=900 \
+			EMULATOR_BIN=${bin[$e]} REGFILTER_BENCH=${REGFILTER_BENCH:-5,32} REGFILTER_VM_TIMEOUT=900 \
 				vm_start 7.x vhe "$initrd" bench-stock "$log"
 			start[$JOB_PID]=$(date +%s) emu_of[$JOB_PID]="$e $i"
 			running+=("$JOB_PID")
