@@ -12,6 +12,8 @@
 #   make matrix           the migration scenarios, written to
 #                         Documentation/migration-matrix.md
 #   make demo             6.12 -> 7.x: QEMU's failure, then the filter's fix
+#   make lockup-rate      how often an emulated 7.x VHE host locks up, per
+#                         emulator (REGFILTER_LOCKUP_BOOTS boots each)
 #   make host-tests       the host unit tests only (TAP)
 #   make modules          cross-build kmod/ for every kernel
 #   make qemu             the patched QEMU (tools/qemu) and its trixie rootfs
@@ -64,6 +66,9 @@ migrate:
 matrix:
 	@$(TESTVM) matrix
 
+lockup-rate:
+	@$(TESTVM) lockup-rate
+
 # Kernel code: --strict as it is.  Userspace: the same, except that it
 # uses C's own fixed-width types.
 CHECKPATCH_USER_IGNORE := PREFER_KERNEL_TYPES,CAMELCASE,MACRO_ARG_REUSE
@@ -83,4 +88,5 @@ clean:
 	@$(MAKE) -s -C tools/lib clean
 	@$(MAKE) -s -C selftests clean KSFT_DIR=.
 
-.PHONY: all check host-tests modules shell bless bench qemu demo migrate matrix style clean
+.PHONY: all check host-tests modules shell bless bench qemu demo migrate matrix lockup-rate \
+	style clean
