@@ -415,9 +415,12 @@ again:
 	ret = rf_filtered_copy(&c, &out, &cnt);
 	/*
 	 * Sealed before the ids can reach userspace, and only while the
-	 * binding still holds the profile the list was built for: an
-	 * unforced set-profile either sees the seal and refuses, or changed
-	 * the binding first, and then this list is built again under it.
+	 * binding still holds the profile the list was built for (or was
+	 * changed with force): an unforced set-profile either sees the seal
+	 * and refuses, or changed the binding first, and then this list is
+	 * built again under it.  Only a flood of unforced changes, which
+	 * only the process itself or an administrator can make, ends in
+	 * EAGAIN.
 	 */
 	if (!ret && n_user >= cnt && !rf_vm_seal(c.vm, c.p))
 		ret = -EAGAIN;

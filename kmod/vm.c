@@ -263,7 +263,12 @@ bool rf_vm_seal(struct rf_vm *vm, const struct rf_profile *p)
 	spin_lock(&rf_seal_lock);
 	rcu_read_lock();
 	b = rf_binding_find_rcu(vm->owner);
-	ok = b && rcu_dereference(b->profile) == p;
+	/*
+	 * A forced change does not wait for lists on their way out: the
+	 * list of the profile it replaced may still be handed out, and the
+	 * vcpu's next list is the new profile's.
+	 */
+	ok = b && (rcu_dereference(b->profile) == p || b->forced);
 	if (ok)
 		WRITE_ONCE(vm->sealed, true);
 	rcu_read_unlock();
@@ -394,11 +399,13 @@ int rf_bind(struct pid *pid, struct rf_profile *p, bool force, bool admin,
 		return ret;
 	}
 	if (new) {
-		hash_add_rcu(rf_bindings, &new->node, (unsigned long)pid);
+		b = new;
+		hash_add_rcu(rf_bindings, &b->node, (unsigned long)pid);
 		atomic_inc(&rf_nr_bindings);
 	} else {
 		old = rcu_replace_pointer(b->profile, p, lockdep_is_held(&rf_cfg_lock));
 	}
+	b->forced = force;
 	spin_unlock(&rf_seal_lock);
 	rf_profile_put(old);
 	if (new)

@@ -23,6 +23,7 @@ struct rf_binding {
 	struct pid *pid;		/* the process (thread group), referenced */
 	struct rf_profile __rcu *profile;	/* replaced under rf_seal_lock too */
 	kuid_t uid;			/* who set it: counted against that user */
+	bool forced;			/* its profile was last set with force */
 	struct rcu_head rcu;
 };
 

@@ -1085,7 +1085,14 @@ struct hammer {
 	int vcpu;
 	bool *stop;
 	long ops, errors;
+	char first[64];		/* the first error: which ioctl, errno */
 };
+
+static void hammer_error(struct hammer *h, const char *what, int err)
+{
+	if (!h->errors++)
+		snprintf(h->first, sizeof(h->first), "%s: %s", what, strerror(err));
+}
 
 static void *hammer_fn(void *arg)
 {
@@ -1102,25 +1109,25 @@ static void *hammer_fn(void *arg)
 		struct kvm_reg_list probe = { .n = 0 };
 
 		if (ioctl(h->vcpu, KVM_GET_REG_LIST, &probe) == 0 || errno != E2BIG) {
-			h->errors++;
+			hammer_error(h, "list count", errno);
 			continue;
 		}
 		l = calloc(1, sizeof(*l) + (probe.n + 8) * 8);
 		l->n = probe.n;
 		ret = ioctl(h->vcpu, KVM_GET_REG_LIST, l) < 0 ? -errno : 0;
 		if (ret && ret != -E2BIG)
-			h->errors++;
+			hammer_error(h, "list", -ret);
 		free(l);
 		ret = test_get_reg(h->vcpu, TPIDR_EL1, &v);
 		if (ret)
-			h->errors++;
+			hammer_error(h, "GET TPIDR_EL1", -ret);
 		ret = test_set_reg(h->vcpu, TPIDR_EL1, h->ops);
 		if (ret)
-			h->errors++;
+			hammer_error(h, "SET TPIDR_EL1", -ret);
 		/* Hidden or not depending on the moment: either answer is fine. */
 		ret = test_get_reg(h->vcpu, CONTEXTIDR_EL1, &v);
 		if (ret && ret != -ENOENT)
-			h->errors++;
+			hammer_error(h, "GET CONTEXTIDR_EL1", -ret);
 		h->ops++;
 	}
 	return NULL;
@@ -1158,6 +1165,8 @@ TEST_F(filter, concurrent_changes)
 		pthread_join(t[i], NULL);
 		ops += h[i].ops;
 		errors += h[i].errors;
+		if (h[i].errors)
+			TH_LOG("thread %d: %ld errors, the first %s", i, h[i].errors, h[i].first);
 	}
 	TH_LOG("%ld profile changes, %ld rounds of register ioctls, %ld errors",
 	       changes, ops, errors);

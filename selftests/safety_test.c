@@ -23,6 +23,7 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/klog.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
@@ -415,7 +416,12 @@ TEST_F_TIMEOUT(safety, bindings_per_user, 300)
 
 		close(pfd[0]);
 		close(back[1]);
-		if (setgid(NOBODY) || setuid(NOBODY) || rf_nl_open(&nl))
+		/*
+		 * A process that changed its uid is not dumpable, and nor are
+		 * its children: make them ptrace-able by their own user again.
+		 */
+		if (setgid(NOBODY) || setuid(NOBODY) ||
+		    prctl(PR_SET_DUMPABLE, 1, 0, 0, 0) || rf_nl_open(&nl))
 			_exit(10);
 		for (i = 0; i <= KVM_REGFILTER_MAX_BINDINGS_PER_USER; i++) {
 			kids[i] = fork();
