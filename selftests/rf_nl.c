@@ -131,8 +131,14 @@ int rf_nl_transact(struct rf_nl *nl, struct rf_msg *m, rf_reply_cb cb, void *arg
 				rf_parse_extack(nl, h);
 				return e->error;
 			}
-			if (h->nlmsg_type == NLMSG_DONE)
-				return 0;
+			/* A dump's end carries its error: a partial dump is not a success. */
+			if (h->nlmsg_type == NLMSG_DONE) {
+				int err = 0;
+
+				if (h->nlmsg_len >= NLMSG_LENGTH(sizeof(err)))
+					memcpy(&err, NLMSG_DATA(h), sizeof(err));
+				return err;
+			}
 			if (cb) {
 				const char *p = (const char *)NLMSG_DATA(h) + GENL_HDRLEN;
 
