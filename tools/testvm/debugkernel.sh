@@ -64,18 +64,21 @@ CONFIG_KALLSYMS=y
 CONFIG_KALLSYMS_ALL=y
 '
 
-# Build time and size only.  Module signing off: no keys to make, and the
-# rig loads its module unsigned anyway.  No debug info, no BTF (pahole is
-# not installed; the rig builds the module without BTF too).
+# Build time and size only: no debug info, no BTF (pahole is not
+# installed; the rig builds the module without BTF too).  Module signing
+# stays as Debian has it (the lockdown LSM selects it): the build makes a
+# throwaway key in build/certs and signs its own modules, so an unsigned
+# kvm_regfilter.ko taints the kernel as on Debian's.  Debian's key list is
+# not in its config; the empty string is said here so that no rebuild of
+# the source ever looks for one.  The SoC platforms go too (see
+# debug_kernel_platforms).
 DEBUG_KERNEL_TRIM='
 CONFIG_LOCALVERSION_AUTO=n
 CONFIG_DEBUG_INFO_NONE=y
 CONFIG_DEBUG_INFO_DWARF_TOOLCHAIN_DEFAULT=n
 CONFIG_DEBUG_INFO=n
 CONFIG_DEBUG_INFO_BTF=n
-CONFIG_MODULE_SIG=n
 CONFIG_SYSTEM_TRUSTED_KEYS=""
-CONFIG_SYSTEM_REVOCATION_KEYS=""
 '
 
 # The debug options.
@@ -123,6 +126,7 @@ DEBUG_KERNEL_MAKE=(ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-)
 # and DEBUG_BASE_KDIR/DEBUG_BASE_KREL (that kernel), leaving the caller's
 # KREL, KDIR, ... as they were.
 debug_kernel_resolve() {
+	# shellcheck disable=SC2034 # kernel_resolve sets them all
 	local KREL KVER KDIR SERIES PKG_HEADERS PKG_COMMON PKG_KBUILD PKG_IMAGE PKG_MODULES
 	kernel_resolve "$DEBUG_KERNEL_SERIES"
 	DEBUG_BASE_KREL=$KREL
@@ -154,8 +158,9 @@ debug_kernel_source() {
 		tar -xO --wildcards './usr/src/linux-source-*.tar.xz' |
 		tar -xJ -C "$DEBUG_SRC" --strip-components=1 ||
 		die "cannot unpack the kernel source from $deb"
-	[ -f "$DEBUG_SRC/Makefile" ] && [ -f "$DEBUG_SRC/arch/arm64/Kconfig" ] ||
+	if [ ! -f "$DEBUG_SRC/Makefile" ] || [ ! -f "$DEBUG_SRC/arch/arm64/Kconfig" ]; then
 		die "no kernel tree in $deb"
+	fi
 	touch "$DEBUG_SRC/.complete"
 	step "debug kernel: source unpacked in $(($(date +%s) - s))s ($(du -sh "$DEBUG_SRC" | cut -f1))"
 }
@@ -235,7 +240,7 @@ debug_kernel_config() {
 	local b=$1 cfg=$1/.config lv
 	# Debian's release is VERSION+debNN-arm64, made by its packaging;
 	# here the same string plus the suffix comes from LOCALVERSION.
-	lv=${DEBUG_KREL#$(debug_kernel_version)}
+	lv=${DEBUG_KREL#"$(debug_kernel_version)"}
 	[ "$lv" != "$DEBUG_KREL" ] || die "debug kernel: $DEBUG_KREL does not start with the source's version"
 	cp "$DEBUG_BASE_KDIR/root/boot/config-$DEBUG_BASE_KREL" "$cfg"
 	debug_kernel_apply "$cfg" "CONFIG_LOCALVERSION=\"$lv\"
@@ -245,6 +250,7 @@ $(debug_kernel_platforms)" || return 1
 	# localmodconfig reads an lsmod listing (its first line is skipped).
 	{
 		echo "Module Size Used by"
+		# shellcheck disable=SC2086 # a word list
 		printf '%s 0 0\n' $DEBUG_KERNEL_MODULES
 	} >"$b/debug-lsmod"
 	make -C "$DEBUG_SRC" O="$b" "${DEBUG_KERNEL_MAKE[@]}" LSMOD="$b/debug-lsmod" \
@@ -290,18 +296,16 @@ debug_kernel_build() {
 	debug_kernel_resolve
 	DEBUG_VMLINUZ=$DEBUG_KDIR/root/boot/vmlinuz-$DEBUG_KREL
 	# Debian's config comes from its image package.
-	(
-		KREL= KDIR=
-		kernel_fetch "$DEBUG_KERNEL_SERIES" >/dev/null
-	) || die "debug kernel: cannot fetch Debian's $DEBUG_BASE_KREL"
+	(kernel_fetch "$DEBUG_KERNEL_SERIES" >/dev/null) || die "debug kernel: cannot fetch Debian's $DEBUG_BASE_KREL"
 	debug_kernel_source
 	key=$(debug_kernel_key)
 	if [ "$(cat "$DEBUG_KDIR/.complete" 2>/dev/null)" = "$key" ] && [ -f "$DEBUG_VMLINUZ" ]; then
 		step "debug kernel: $DEBUG_KREL (cached, key $key) in $DEBUG_KDIR"
 		return 0
 	fi
-	command -v flex >/dev/null && command -v bison >/dev/null ||
+	if ! command -v flex >/dev/null || ! command -v bison >/dev/null; then
 		die "debug kernel: flex and bison are missing (apt-get install flex bison)"
+	fi
 	b=$DEBUG_KDIR/build
 	root=$DEBUG_KDIR/root
 	rm -f "$DEBUG_KDIR/.complete"
