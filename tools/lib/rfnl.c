@@ -110,13 +110,23 @@ static int rf_error_cb(struct sockaddr_nl *nla, struct nlmsgerr *err, void *arg)
 	return NL_STOP;
 }
 
+/*
+ * The end of a dump carries the dump's error (an int after the header):
+ * a dump that stopped on an error is a failure, not a shorter list.
+ */
 static int rf_finish_cb(struct nl_msg *msg, void *arg)
 {
+	struct nlmsghdr *nlh = nlmsg_hdr(msg);
 	struct rf_req *req = arg;
+	int err = 0;
 
-	(void)msg;
-	req->ret = 0;
-	return NL_SKIP;
+	if (nlh->nlmsg_len >= NLMSG_LENGTH(sizeof(err)))
+		memcpy(&err, nlmsg_data(nlh), sizeof(err));
+	req->ret = err < 0 ? err : 0;
+	if (err < 0 && !req->rf->extack[0])
+		snprintf(req->rf->extack, sizeof(req->rf->extack),
+			 "the kernel stopped the dump: %s", strerror(-err));
+	return NL_STOP;
 }
 
 static int rf_ack_cb(struct nl_msg *msg, void *arg)
