@@ -293,17 +293,23 @@ cancel:
 }
 
 /*
- * One VM: counters, and the entries not applied in it (with why); entries
- * not listed are applied.  Under RCU, which keeps the VM alive, so not
- * under vm->lock, which sleeps and is held across KVM's vcpu ioctls:
- * vm->state_lock keeps the profile and its state array together.
+ * One VM: counters, and the entries not applied in it (with why), from
+ * the entry index *from on; entries not listed are applied.  Under RCU,
+ * which keeps the VM alive, so not under vm->lock, which sleeps and is
+ * held across KVM's vcpu ioctls: vm->state_lock keeps the profile and its
+ * state array together.
+ *
+ * 0: all of it is in; 1: part of it is (a VM nest with the counters and
+ * some entries), and *from says where the rest starts; -EMSGSIZE: nothing
+ * fitted.  A VM split over messages repeats its id and counters.
  */
-static int rf_put_vm(struct sk_buff *skb, struct rf_vm *vm)
+static int rf_put_vm(struct sk_buff *skb, struct rf_vm *vm, u32 *from)
 {
 	struct nlattr *nest;
 	struct rf_profile *p;
+	u32 i, put = 0;
+	int ret = 0;
 	u8 *state;
-	u32 i;
 
 	nest = nla_nest_start(skb, KVM_REGFILTER_A_VM);
 	if (!nest)
@@ -320,77 +326,151 @@ static int rf_put_vm(struct sk_buff *skb, struct rf_vm *vm)
 	    nla_put_u64_64bit(skb, KVM_REGFILTER_A_VM_STRICT_REFUSED,
 			      atomic64_read(&vm->strict_refused), 0) ||
 	    nla_put_u64_64bit(skb, KVM_REGFILTER_A_VM_PINS_APPLIED,
-			      atomic64_read(&vm->pins_applied), 0))
-		goto cancel;
+			      atomic64_read(&vm->pins_applied), 0)) {
+		nla_nest_cancel(skb, nest);
+		return -EMSGSIZE;
+	}
 	spin_lock(&vm->state_lock);
 	p = vm->profile;
 	state = vm->state;
-	for (i = 0; p && i < p->nr; i++) {
+	for (i = *from; p && i < p->nr; i++) {
 		u8 st = READ_ONCE(state[i]);
 
 		if (st == KVM_REGFILTER_STATE_APPLIED)
 			continue;
 		if (rf_put_entry(skb, KVM_REGFILTER_A_VM_ENTRY, &p->entries[i], st)) {
-			spin_unlock(&vm->state_lock);
-			goto cancel;
+			ret = 1;
+			break;
 		}
+		put++;
 	}
 	spin_unlock(&vm->state_lock);
+	if (ret && !put) {
+		nla_nest_cancel(skb, nest);
+		return -EMSGSIZE;
+	}
 	nla_nest_end(skb, nest);
-	return 0;
-cancel:
-	nla_nest_cancel(skb, nest);
-	return -EMSGSIZE;
+	*from = ret ? i : 0;
+	return ret;
 }
 
+/* Entries not applied in a VM, for sizing a reply. */
+static u32 rf_vm_unapplied(struct rf_vm *vm)
+{
+	u32 i, n = 0;
+
+	spin_lock(&vm->state_lock);
+	for (i = 0; vm->profile && i < vm->profile->nr; i++)
+		n += READ_ONCE(vm->state[i]) != KVM_REGFILTER_STATE_APPLIED;
+	spin_unlock(&vm->state_lock);
+	return n;
+}
+
+/* The most an entry takes in a message: nest, 5 scalars, a guard of 3. */
+#define RF_ENTRY_MSG_SIZE						\
+	(nla_total_size(0) + 2 * nla_total_size_64bit(8) + 3 * nla_total_size(4) + \
+	 nla_total_size(0) + 3 * nla_total_size_64bit(8))
+#define RF_VM_MSG_SIZE	(nla_total_size(0) + 3 * nla_total_size(4) + \
+			 5 * nla_total_size_64bit(8))
+
+/*
+ * Where a get-bindings dump is: the binding (cb->args[0]), the item in it
+ * (cb->args[1]: its entries, then its VMs), and in a VM split over
+ * messages the entry to go on from (cb->args[2]).
+ */
+struct rf_dump_pos {
+	long binding;
+	u32 item;
+	u32 vm_from;
+};
+
+/*
+ * One message of a binding, from pos on: its pid always, its description
+ * in its first message, then as many entries and VMs as fit.  A binding
+ * too large for one message goes on in the next, which repeats the pid.
+ * 0: the binding is complete; 1: it goes on (pos updated); -EMSGSIZE:
+ * nothing but the header fitted.
+ */
 static int rf_fill_binding(struct sk_buff *skb, struct rf_binding *b, u32 portid,
-			   u32 seq, int flags, u8 cmd)
+			   u32 seq, int flags, u8 cmd, struct rf_dump_pos *pos)
 {
 	struct rf_profile *p = rcu_dereference_protected(b->profile,
 							 lockdep_is_held(&rf_cfg_lock));
+	u32 item = 0, put = 0;
 	struct rf_vm *vm;
+	int bkt, ret = 0;
 	void *hdr;
-	u32 i;
-	int bkt;
 
 	hdr = genlmsg_put(skb, portid, seq, &rf_family, flags, cmd);
 	if (!hdr)
 		return -EMSGSIZE;
 	if (nla_put_u32(skb, KVM_REGFILTER_A_PID, pid_vnr(b->pid)) ||
-	    nla_put_string(skb, KVM_REGFILTER_A_DESCRIPTION, p->desc))
+	    (pos->item == 0 && pos->vm_from == 0 &&
+	     nla_put_string(skb, KVM_REGFILTER_A_DESCRIPTION, p->desc)))
 		goto cancel;
-	for (i = 0; i < p->nr; i++)
-		if (rf_put_entry(skb, KVM_REGFILTER_A_ENTRY, &p->entries[i], -1))
-			goto cancel;
+	for (item = pos->item; item < p->nr; item++, put++)
+		if (rf_put_entry(skb, KVM_REGFILTER_A_ENTRY, &p->entries[item], -1))
+			goto partial;
 	/* The caller's RCU read section keeps the VMs alive. */
+	item = p->nr;
 	hash_for_each_rcu(rf_vms, bkt, vm, node) {
-		if (vm->owner == b->pid && rf_put_vm(skb, vm))
-			goto cancel;
+		if (vm->owner != b->pid)
+			continue;
+		if (item++ < pos->item)
+			continue;
+		ret = rf_put_vm(skb, vm, &pos->vm_from);
+		if (ret < 0) {
+			item--;
+			goto partial;
+		}
+		put++;
+		if (ret > 0) {
+			/* Part of this VM: the rest opens the next message. */
+			item--;
+			goto partial;
+		}
 	}
 	genlmsg_end(skb, hdr);
+	pos->item = 0;
+	pos->vm_from = 0;
 	return 0;
+partial:
+	if (!put && !(ret > 0))
+		goto cancel;
+	genlmsg_end(skb, hdr);
+	pos->item = item;
+	return 1;
 cancel:
 	genlmsg_cancel(skb, hdr);
 	return -EMSGSIZE;
 }
 
+/* What a whole binding takes in one message (get-profile's reply). */
 static size_t rf_binding_size(struct rf_binding *b)
 {
 	struct rf_profile *p = rcu_dereference_protected(b->profile,
 							 lockdep_is_held(&rf_cfg_lock));
+	size_t size = nla_total_size(4) + nla_total_size(KVM_REGFILTER_DESCRIPTION_LEN) +
+		      p->nr * RF_ENTRY_MSG_SIZE;
+	struct rf_vm *vm;
+	int bkt;
 
-	/* Per entry: nest, reg, action, value, policy, guard nest of three. */
-	return nla_total_size(4) + nla_total_size(KVM_REGFILTER_DESCRIPTION_LEN) +
-	       p->nr * 128 + 16 * (nla_total_size(0) + 9 * nla_total_size(8) +
-				   p->nr * 32);
+	rcu_read_lock();
+	hash_for_each_rcu(rf_vms, bkt, vm, node)
+		if (vm->owner == b->pid)
+			size += RF_VM_MSG_SIZE + rf_vm_unapplied(vm) * RF_ENTRY_MSG_SIZE;
+	rcu_read_unlock();
+	return size;
 }
 
 static int rf_get_profile(struct sk_buff *skb, struct genl_info *info)
 {
+	struct rf_dump_pos pos = { 0 };
 	struct rf_binding *b;
 	struct sk_buff *msg;
 	struct pid *pid;
-	int ret;
+	size_t size;
+	int ret, tries;
 
 	pid = rf_req_pid(info);
 	if (IS_ERR(pid))
@@ -410,18 +490,28 @@ static int rf_get_profile(struct sk_buff *skb, struct genl_info *info)
 			  "this process has no profile");
 		goto unlock;
 	}
-	msg = genlmsg_new(rf_binding_size(b), GFP_KERNEL);
-	ret = -ENOMEM;
-	if (!msg)
-		goto unlock;
-	rcu_read_lock();
-	ret = rf_fill_binding(msg, b, info->snd_portid, info->snd_seq, 0,
-			      KVM_REGFILTER_CMD_GET_PROFILE);
-	rcu_read_unlock();
-	if (ret) {
+	/* VMs may gain unapplied entries between sizing and filling: grow. */
+	size = rf_binding_size(b);
+	for (tries = 0; tries < 3; tries++, size *= 2) {
+		msg = genlmsg_new(size, GFP_KERNEL);
+		ret = -ENOMEM;
+		if (!msg)
+			break;
+		memset(&pos, 0, sizeof(pos));
+		rcu_read_lock();
+		ret = rf_fill_binding(msg, b, info->snd_portid, info->snd_seq, 0,
+				      KVM_REGFILTER_CMD_GET_PROFILE, &pos);
+		rcu_read_unlock();
+		if (!ret)
+			break;
 		nlmsg_free(msg);
-		goto unlock;
+		ret = -EMSGSIZE;
 	}
+	if (ret == -EMSGSIZE)
+		rf_extack(info->extack, NULL,
+			  "the profile and its VMs do not fit one message; the get-bindings dump has them");
+	if (ret)
+		goto unlock;
 	ret = genlmsg_reply(msg, info);
 unlock:
 	mutex_unlock(&rf_cfg_lock);
@@ -432,29 +522,39 @@ out:
 
 static int rf_dump_bindings(struct sk_buff *skb, struct netlink_callback *cb)
 {
+	struct rf_dump_pos pos = {
+		.binding = cb->args[0], .item = cb->args[1], .vm_from = cb->args[2],
+	};
 	struct rf_binding *b;
-	long idx = 0, skip = cb->args[0];
+	long idx = 0;
 	int bkt, ret = 0;
 
 	mutex_lock(&rf_cfg_lock);
 	rf_reap_dead();
+	/* A configuration change between the parts marks the dump interrupted. */
+	cb->seq = rf_cfg_gen + 1;
 	rcu_read_lock();
 	rf_for_each_binding(b, bkt) {
-		if (idx++ < skip || !rf_may(cb->skb, b->pid, PTRACE_MODE_READ_REALCREDS))
+		if (idx++ < pos.binding || !rf_may(cb->skb, b->pid, PTRACE_MODE_READ_REALCREDS))
 			continue;
 		ret = rf_fill_binding(skb, b, NETLINK_CB(cb->skb).portid,
 				      cb->nlh->nlmsg_seq, NLM_F_MULTI,
-				      KVM_REGFILTER_CMD_GET_BINDINGS);
+				      KVM_REGFILTER_CMD_GET_BINDINGS, &pos);
 		if (ret) {
+			/* This binding again, from pos, in the next message. */
 			idx--;
 			break;
 		}
 	}
 	rcu_read_unlock();
 	mutex_unlock(&rf_cfg_lock);
+	if (skb->len)
+		nl_dump_check_consistent(cb, nlmsg_hdr(skb));
 	cb->args[0] = idx;
-	/* A binding too big for an empty message is an error, not a loop. */
-	if (ret && skb->len == 0)
+	cb->args[1] = pos.item;
+	cb->args[2] = pos.vm_from;
+	/* Nothing fitted an empty message: an error, not a loop. */
+	if (ret < 0 && skb->len == 0)
 		return ret;
 	return skb->len;
 }
@@ -465,6 +565,7 @@ static int rf_dump_vms(struct sk_buff *skb, struct netlink_callback *cb)
 	struct pid *only = NULL;
 	struct rf_vm *vm;
 	long idx = 0, skip = cb->args[0];
+	u32 from = cb->args[1];
 	int bkt, ret = 0;
 	void *hdr;
 
@@ -477,6 +578,9 @@ static int rf_dump_vms(struct sk_buff *skb, struct netlink_callback *cb)
 	hash_for_each_rcu(rf_vms, bkt, vm, node) {
 		if (idx++ < skip)
 			continue;
+		/* Going on inside a VM: that VM, or from the start if it is gone. */
+		if (from && vm->id != cb->args[2])
+			from = 0;
 		if ((only && vm->owner != only) ||
 		    !rf_may(cb->skb, vm->owner, PTRACE_MODE_READ_REALCREDS))
 			continue;
@@ -485,13 +589,21 @@ static int rf_dump_vms(struct sk_buff *skb, struct netlink_callback *cb)
 		ret = -EMSGSIZE;
 		if (!hdr)
 			goto full;
-		if (nla_put_u32(skb, KVM_REGFILTER_A_PID, pid_vnr(vm->owner)) ||
-		    rf_put_vm(skb, vm)) {
+		if (nla_put_u32(skb, KVM_REGFILTER_A_PID, pid_vnr(vm->owner))) {
+			genlmsg_cancel(skb, hdr);
+			goto full;
+		}
+		ret = rf_put_vm(skb, vm, &from);
+		if (ret < 0) {
 			genlmsg_cancel(skb, hdr);
 			goto full;
 		}
 		genlmsg_end(skb, hdr);
-		ret = 0;
+		/* Part of it: the rest, with the same id, in the next message. */
+		if (ret > 0) {
+			cb->args[2] = vm->id;
+			goto full;
+		}
 		continue;
 full:
 		idx--;
@@ -500,7 +612,8 @@ full:
 	rcu_read_unlock();
 	put_pid(only);
 	cb->args[0] = idx;
-	if (ret && skb->len == 0)
+	cb->args[1] = from;
+	if (ret < 0 && skb->len == 0)
 		return ret;
 	return skb->len;
 }

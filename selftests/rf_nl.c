@@ -13,7 +13,8 @@
 #endif
 
 static struct rf_msg scratch_msg;
-static char rxbuf[1 << 16];
+/* get-profile of a full profile with its VMs is one large message. */
+static char rxbuf[1 << 20];
 
 uint32_t rf_attr_u32(const struct nlattr *a)
 {
@@ -276,18 +277,77 @@ int rf_clear_profile(struct rf_nl *nl, int pid, uint32_t flags)
 	return rf_nl_transact(nl, &scratch_msg, NULL, NULL);
 }
 
+static uint32_t msg_pid(const struct nlattr *attrs, int len)
+{
+	const struct nlattr *a;
+
+	rf_for_each_attr(a, attrs, len)
+		if ((a->nla_type & NLA_TYPE_MASK) == KVM_REGFILTER_A_PID)
+			return rf_attr_u32(a);
+	return 0;
+}
+
+struct count_arg {
+	int n;
+	uint32_t last;
+};
+
+/* A binding too large for one message goes on in the next, same pid. */
 static void count_cb(const struct nlattr *attrs, int len, void *arg)
 {
-	(*(int *)arg)++;
+	struct count_arg *c = arg;
+	uint32_t pid = msg_pid(attrs, len);
+
+	if (!c->n || pid != c->last)
+		c->n++;
+	c->last = pid;
 }
 
 int rf_count_bindings(struct rf_nl *nl)
 {
-	int n = 0, ret;
+	struct count_arg c = { 0 };
+	int ret;
 
 	rf_msg_init(&scratch_msg, nl, KVM_REGFILTER_CMD_GET_BINDINGS, NLM_F_DUMP);
-	ret = rf_nl_transact(nl, &scratch_msg, count_cb, &n);
-	return ret ? ret : n;
+	ret = rf_nl_transact(nl, &scratch_msg, count_cb, &c);
+	return ret ? ret : c.n;
+}
+
+struct profile_arg {
+	int entries, vm_states;
+};
+
+static void profile_cb(const struct nlattr *attrs, int len, void *arg)
+{
+	struct profile_arg *pa = arg;
+	const struct nlattr *a, *v;
+	int l2;
+
+	rf_for_each_attr(a, attrs, len) {
+		if ((a->nla_type & NLA_TYPE_MASK) == KVM_REGFILTER_A_ENTRY)
+			pa->entries++;
+		if ((a->nla_type & NLA_TYPE_MASK) != KVM_REGFILTER_A_VM)
+			continue;
+		l2 = rf_attr_len(a);
+		rf_for_each_attr(v, (const struct nlattr *)rf_attr_data(a), l2)
+			pa->vm_states += (v->nla_type & NLA_TYPE_MASK) == KVM_REGFILTER_A_VM_ENTRY;
+	}
+}
+
+int rf_get_profile_counts(struct rf_nl *nl, int pid, uint32_t cmd, int *entries,
+			  int *vm_states)
+{
+	struct profile_arg pa = { 0 };
+	int ret;
+
+	rf_msg_init(&scratch_msg, nl, cmd,
+		    cmd == KVM_REGFILTER_CMD_GET_BINDINGS ? NLM_F_DUMP : 0);
+	if (cmd == KVM_REGFILTER_CMD_GET_PROFILE)
+		rf_put_u32(&scratch_msg, KVM_REGFILTER_A_PID, pid);
+	ret = rf_nl_transact(nl, &scratch_msg, profile_cb, &pa);
+	*entries = pa.entries;
+	*vm_states = pa.vm_states;
+	return ret;
 }
 
 struct vms_arg {
@@ -304,10 +364,21 @@ static void vms_cb(const struct nlattr *attrs, int len, void *arg)
 	rf_for_each_attr(a, attrs, len) {
 		struct rf_vm_info *vm;
 
-		if ((a->nla_type & NLA_TYPE_MASK) != KVM_REGFILTER_A_VM || va->n >= va->max)
+		if ((a->nla_type & NLA_TYPE_MASK) != KVM_REGFILTER_A_VM)
 			continue;
-		vm = &va->vms[va->n++];
-		memset(vm, 0, sizeof(*vm));
+		l2 = rf_attr_len(a);
+		/* A VM split over messages repeats its id: go on filling it. */
+		vm = NULL;
+		rf_for_each_attr(v, (const struct nlattr *)rf_attr_data(a), l2)
+			if ((v->nla_type & NLA_TYPE_MASK) == KVM_REGFILTER_A_VM_ID && va->n &&
+			    va->vms[va->n - 1].id == rf_attr_u32(v))
+				vm = &va->vms[va->n - 1];
+		if (!vm) {
+			if (va->n >= va->max)
+				continue;
+			vm = &va->vms[va->n++];
+			memset(vm, 0, sizeof(*vm));
+		}
 		l2 = rf_attr_len(a);
 		rf_for_each_attr(v, (const struct nlattr *)rf_attr_data(a), l2) {
 			switch (v->nla_type & NLA_TYPE_MASK) {
@@ -336,6 +407,7 @@ static void vms_cb(const struct nlattr *attrs, int len, void *arg)
 				vm->pins_applied = rf_attr_u64(v);
 				break;
 			case KVM_REGFILTER_A_VM_ENTRY:
+				vm->all_states++;
 				if (vm->nr_states >= 64)
 					break;
 				l3 = rf_attr_len(v);

@@ -78,12 +78,19 @@ int rf_clear_profile(struct rf_nl *nl, int pid, uint32_t flags);
 
 /* How many processes have a profile (that the caller may see), or -errno. */
 int rf_count_bindings(struct rf_nl *nl);
+/*
+ * get-profile of pid (cmd KVM_REGFILTER_CMD_GET_PROFILE) or the whole
+ * get-bindings dump: how many entries and VM entry states came back.
+ */
+int rf_get_profile_counts(struct rf_nl *nl, int pid, uint32_t cmd, int *entries,
+			  int *vm_states);
 
 /* A VM as get-vms reports it. */
 struct rf_vm_info {
 	uint32_t id, vcpus, sealed;
 	uint64_t hidden_refused, fake_reads, fake_writes, strict_refused, pins_applied;
-	int nr_states;
+	int nr_states;		/* the first 64 kept below */
+	int all_states;		/* entries not applied, all of them */
 	struct { uint64_t reg; uint32_t state; } states[64];
 };
 

@@ -645,6 +645,54 @@ TEST_F_TIMEOUT(safety, scratch_count_rewrite, 120)
 		SKIP(return, "the rewrite never landed in the window (%ld rounds)", rounds);
 }
 
+/*
+ * Issue 12, defect 10: a profile of KVM_REGFILTER_MAX_ENTRIES entries,
+ * all of them absent in the VM (so the VM reports every one), is reported
+ * whole by get-profile, by the get-bindings dump (a binding larger than a
+ * message goes on in the next, with its pid again) and by get-vms (a VM
+ * likewise, with its id again).  Before the fix the dump ended with
+ * EMSGSIZE, which the tools took for the end of the list.
+ */
+TEST_F(safety, full_profile_reported)
+{
+	struct rf_test_entry *e = calloc(KVM_REGFILTER_MAX_ENTRIES, sizeof(*e));
+	struct rf_vm_info vi;
+	int i, vcpu, entries, states, ret;
+
+	ASSERT_NE(NULL, e);
+	/* IMPDEF, CRn 15: op1, CRm and op2 make 1024 distinct ids. */
+	for (i = 0; i < KVM_REGFILTER_MAX_ENTRIES; i++) {
+		e[i].reg = SYSREG(3ULL, (uint64_t)i >> 7, 15ULL, ((uint64_t)i >> 3) & 15, i & 7);
+		e[i].action = KVM_REGFILTER_ACTION_HIDE;
+	}
+	ASSERT_EQ(0, bind(&self->nl, 0, e, KVM_REGFILTER_MAX_ENTRIES));
+	vcpu = test_vcpu_add(&self->vm, 0);
+	ASSERT_LE(0, vcpu);
+	free(test_vcpu_reg_list(vcpu));
+
+	ret = rf_get_profile_counts(&self->nl, getpid(), KVM_REGFILTER_CMD_GET_PROFILE,
+				    &entries, &states);
+	TH_LOG("get-profile: %s, %d entries, %d VM states (%s)", ret ? strerror(-ret) : "ok",
+	       entries, states, self->nl.extack);
+	EXPECT_EQ(0, ret);
+	EXPECT_EQ(KVM_REGFILTER_MAX_ENTRIES, entries);
+	EXPECT_EQ(KVM_REGFILTER_MAX_ENTRIES, states);
+
+	ret = rf_get_profile_counts(&self->nl, 0, KVM_REGFILTER_CMD_GET_BINDINGS,
+				    &entries, &states);
+	TH_LOG("get-bindings: %s, %d entries, %d VM states", ret ? strerror(-ret) : "ok",
+	       entries, states);
+	EXPECT_EQ(0, ret);
+	EXPECT_LE(KVM_REGFILTER_MAX_ENTRIES, entries);
+	EXPECT_LE(KVM_REGFILTER_MAX_ENTRIES, states);
+	EXPECT_LE(1, rf_count_bindings(&self->nl));
+
+	ASSERT_EQ(1, rf_get_vms(&self->nl, getpid(), &vi, 1));
+	EXPECT_EQ(KVM_REGFILTER_MAX_ENTRIES, vi.all_states);
+	close(vcpu);
+	free(e);
+}
+
 #define ID_AA64MMFR3_EL1	SYSREG(3, 0, 0, 7, 3)
 /* TCRX, S1PIE, S1POE: they decide TCR2_EL1, PIR*_EL1, POR_EL1. */
 #define MMFR3_LOWERED		0xf0f0fULL

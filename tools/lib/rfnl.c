@@ -287,13 +287,13 @@ static void get_u64(struct nlattr *a, uint64_t *v)
 		*v = nla_get_u64(a);
 }
 
+/* Into vm as it is: a VM split over messages comes in parts. */
 static int rf_parse_vm(struct nlattr *nest, struct regfilter_vm *vm)
 {
 	struct nlattr *tb[KVM_REGFILTER_A_VM_MAX + 1], *a;
 	struct rf_prof_entry e;
 	int rem;
 
-	memset(vm, 0, sizeof(*vm));
 	nla_parse_nested(tb, KVM_REGFILTER_A_VM_MAX, nest, NULL);
 	get_u32(tb[KVM_REGFILTER_A_VM_ID], &vm->id);
 	get_u32(tb[KVM_REGFILTER_A_VM_VCPUS], &vm->vcpus);
@@ -314,6 +314,27 @@ static int rf_parse_vm(struct nlattr *nest, struct regfilter_vm *vm)
 }
 
 /* One binding message into b. */
+static uint32_t rf_vm_id(struct nlattr *nest)
+{
+	struct nlattr *tb[KVM_REGFILTER_A_VM_MAX + 1];
+	uint32_t id = 0;
+
+	nla_parse_nested(tb, KVM_REGFILTER_A_VM_MAX, nest, NULL);
+	get_u32(tb[KVM_REGFILTER_A_VM_ID], &id);
+	return id;
+}
+
+static void rf_binding_init(struct regfilter_binding *b)
+{
+	memset(b, 0, sizeof(*b));
+	rf_prof_init(&b->prof);
+}
+
+/*
+ * One message into b, which rf_binding_init() made: a binding too large
+ * for one message goes on in the next (same pid), and a VM too large goes
+ * on in the next with its id again; both are appended.
+ */
 static int rf_parse_binding(struct nl_msg *msg, struct regfilter_binding *b)
 {
 	struct genlmsghdr *gh = nlmsg_data(nlmsg_hdr(msg));
@@ -321,8 +342,6 @@ static int rf_parse_binding(struct nl_msg *msg, struct regfilter_binding *b)
 	struct rf_prof_entry e;
 	int rem;
 
-	memset(b, 0, sizeof(*b));
-	rf_prof_init(&b->prof);
 	nla_for_each_attr(a, genlmsg_attrdata(gh, 0), genlmsg_attrlen(gh, 0), rem) {
 		switch (nla_type(a)) {
 		case KVM_REGFILTER_A_PID:
@@ -338,11 +357,17 @@ static int rf_parse_binding(struct nl_msg *msg, struct regfilter_binding *b)
 				return -ENOMEM;
 			break;
 		case KVM_REGFILTER_A_VM: {
-			struct regfilter_vm *vms = realloc(b->vms, (b->nr_vms + 1) * sizeof(*vms));
+			struct regfilter_vm *vms;
 
+			if (b->nr_vms && b->vms[b->nr_vms - 1].id == rf_vm_id(a)) {
+				rf_parse_vm(a, &b->vms[b->nr_vms - 1]);
+				break;
+			}
+			vms = realloc(b->vms, (b->nr_vms + 1) * sizeof(*vms));
 			if (!vms)
 				return -ENOMEM;
 			b->vms = vms;
+			memset(&b->vms[b->nr_vms], 0, sizeof(*vms));
 			rf_parse_vm(a, &b->vms[b->nr_vms++]);
 			break;
 		}
@@ -371,7 +396,7 @@ int regfilter_get_profile(struct regfilter *rf, int pid, struct regfilter_bindin
 
 	if (!msg)
 		return -ENOMEM;
-	memset(b, 0, sizeof(*b));
+	rf_binding_init(b);
 	NLA_PUT_U32(msg, KVM_REGFILTER_A_PID, pid);
 	return rf_transact(rf, msg, rf_get_cb, b);
 nla_put_failure:
@@ -383,18 +408,38 @@ struct rf_list_arg {
 	int (*cb)(const struct regfilter_binding *b, void *arg);
 	void *arg;
 	int stop;
+	bool have;			/* b holds a binding not yet handed to cb */
+	struct regfilter_binding b;
+	int err;
 };
 
+static void rf_list_flush(struct rf_list_arg *la)
+{
+	if (la->have && !la->stop && !la->err)
+		la->stop = la->cb(&la->b, la->arg);
+	if (la->have)
+		regfilter_binding_free(&la->b);
+	la->have = false;
+}
+
+/* Consecutive messages with the same pid are one binding. */
 static int rf_list_cb(struct nl_msg *msg, void *arg)
 {
+	struct genlmsghdr *gh = nlmsg_data(nlmsg_hdr(msg));
+	struct nlattr *pa = nla_find(genlmsg_attrdata(gh, 0), genlmsg_attrlen(gh, 0),
+				     KVM_REGFILTER_A_PID);
 	struct rf_list_arg *la = arg;
-	struct regfilter_binding b;
+	int pid = pa ? (int)nla_get_u32(pa) : 0;
 
 	if (la->stop)
 		return NL_SKIP;
-	if (!rf_parse_binding(msg, &b))
-		la->stop = la->cb(&b, la->arg);
-	regfilter_binding_free(&b);
+	if (!la->have || la->b.pid != pid) {
+		rf_list_flush(la);
+		rf_binding_init(&la->b);
+		la->have = true;
+	}
+	if (rf_parse_binding(msg, &la->b))
+		la->err = -ENOMEM;
 	return NL_OK;
 }
 
@@ -403,10 +448,15 @@ int regfilter_list(struct regfilter *rf,
 {
 	struct rf_list_arg la = { .cb = cb, .arg = arg };
 	struct nl_msg *msg = rf_msg(rf, KVM_REGFILTER_CMD_GET_BINDINGS, NLM_F_DUMP);
+	int ret;
 
 	if (!msg)
 		return -ENOMEM;
-	return rf_transact(rf, msg, rf_list_cb, &la);
+	ret = rf_transact(rf, msg, rf_list_cb, &la);
+	if (ret)
+		la.err = ret;
+	rf_list_flush(&la);
+	return la.err;
 }
 
 int regfilter_events_open(struct regfilter **out)
