@@ -60,7 +60,7 @@ struct fz_op {
 
 #include "nl_fuzz_spec.h"
 
-#define NR_OPS		(int)(sizeof(fz_ops) / sizeof(fz_ops[0]))
+#define NR_OPS		((int)ARRAY_SIZE(fz_ops))
 #define MAX_ERRNO	160
 
 struct fuzzer {
@@ -193,8 +193,11 @@ static void put_nest(struct fuzzer *f, const struct fz_attr *a, uint16_t type, i
 	if (f->m.depth >= 7)
 		return;
 	rf_nest_start(&f->m, type);
-	if (chance(f, 5))	/* the nested flag missing */
-		((struct nlattr *)(f->m.buf + f->m.nest[f->m.depth - 1]))->nla_type &= ~NLA_F_NESTED;
+	if (chance(f, 5)) {	/* the nested flag missing */
+		struct nlattr *n = (struct nlattr *)(f->m.buf + f->m.nest[f->m.depth - 1]);
+
+		n->nla_type &= ~NLA_F_NESTED;
+	}
 	put_set(f, a->nested, depth + 1, NULL, 0);
 	rf_nest_end(&f->m);
 }
@@ -257,7 +260,7 @@ static void fuzz_one(struct __test_metadata *_metadata, struct fuzzer *f, struct
 					  NLM_F_CREATE, NLM_F_REPLACE, NLM_F_ROOT };
 	int op = chance(f, 93) ? (int)rnd(f, NR_OPS) : -1, ret;
 	uint8_t cmd = op >= 0 ? fz_ops[op].cmd : rnd(f, 256);
-	uint16_t flags = extra[rnd(f, sizeof(extra) / sizeof(extra[0]))];
+	uint16_t flags = extra[rnd(f, ARRAY_SIZE(extra))];
 
 	if (op >= 0 && fz_ops[op].has_dump && chance(f, 85))
 		flags |= NLM_F_DUMP;

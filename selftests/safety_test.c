@@ -220,7 +220,8 @@ TEST_F(safety, fake_set_vs_forced_change)
 		       call.ret ? strerror(-call.ret) : "0");
 		if (round == 0) {
 			EXPECT_EQ(0, test_get_reg(vcpu, FAKE_B(5), &v));
-			EXPECT_EQ(0xb5, v) TH_LOG("the old profile's write landed in the new profile's entry");
+			EXPECT_EQ(0xb5, v)
+				TH_LOG("the old profile's write landed in the new profile's entry");
 		}
 		EXPECT_EQ(0, test_get_reg(vcpu, FAKE_B(0), &v));
 		EXPECT_EQ(0xb0, v);
@@ -266,7 +267,8 @@ TEST_F(safety, seal_before_copy)
 	ASSERT_EQ(0, uffd_wait_fault(&u, 5000)) TH_LOG("the list was never copied out");
 
 	ret = bind(&self->nl, 0, e2, 1);
-	EXPECT_EQ(-EBUSY, ret) TH_LOG("an unforced change went through while the list was on its way out");
+	EXPECT_EQ(-EBUSY, ret)
+		TH_LOG("an unforced change went through while the list was on its way out");
 	TH_LOG("unforced change during the copy: %s (%s)", ret ? strerror(-ret) : "0",
 	       self->nl.extack);
 
@@ -500,11 +502,10 @@ static void *own_table_fn(void *arg)
 	char c = 0;
 	uint64_t i;
 
-	if (unshare(CLONE_FILES)) {
+	if (unshare(CLONE_FILES))
 		o->vcpu = -errno;
-	} else {
+	else
 		o->vcpu = test_vcpu_add(o->vm, 0);
-	}
 	if (write(o->go[1], &c, 1) != 1 || read(o->done[0], &c, 1) != 1)
 		return NULL;
 	if (o->vcpu < 0)
@@ -634,8 +635,9 @@ TEST_F_TIMEOUT(safety, scratch_count_rewrite, 120)
 	}
 	__atomic_store_n(&w.stop, true, __ATOMIC_RELAXED);
 	pthread_join(t, NULL);
-	TH_LOG("%ld rounds: %ld lists, %ld rewritten counts refused (EFAULT), %ld other; %ld rewrites",
-	       rounds, ok, hits, bad, w.writes);
+	TH_LOG("%ld rounds: %ld lists, %ld rewritten counts refused (EFAULT), %ld other;",
+	       rounds, ok, hits, bad);
+	TH_LOG("%ld rewrites landed where the scratch page would be", w.writes);
 	EXPECT_EQ(0, bad);
 	EXPECT_FALSE(klog_has("kvmalloc"));
 	free(l);
@@ -752,7 +754,7 @@ TEST_F(safety, id_write_before_run)
 		vcpu = test_vcpu_add(&vm, 0);
 		ret = vcpu < 0 ? vcpu : lowered_counts(&vm, vcpu, n);
 		if (ret)
-			n[0] = n[1] = 0;
+			memset(n, 0, sizeof(n));
 		if (write(pfd[1], n, sizeof(n)) != sizeof(n))
 			_exit(1);
 		_exit(0);
