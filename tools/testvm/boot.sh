@@ -195,8 +195,9 @@ vm_verdict() {
 	/^@@@ done/ { done = 1 }
 	/^@@@ dmesg begin/ { indmesg = 1; hasdmesg = 1; next }
 	/^@@@ dmesg end/ { indmesg = 0; next }
-	# A problem in the kernel log, wherever it shows.
-	/(WARNING:|BUG:|Oops|Call trace:|lockup|Kernel panic|Unable to handle|rcu_.*stall|hung_task|refcount_t:|kmemleak)/ {
+	# A problem in the kernel log, wherever it shows (in the debug kernel
+	# KASAN and lockdep say BUG: and WARNING:, UBSAN and kmemleak otherwise).
+	/(WARNING:|BUG:|Oops|Call trace:|lockup|Kernel panic|Unable to handle|rcu_.*stall|hung_task|refcount_t:|UBSAN:|new suspected memory leak|unreferenced object 0x)/ {
 		if (!bad) bad = $0
 	}
 	indmesg { next }
@@ -253,10 +254,10 @@ vm_report() {
 	awk '/^# #  RUN / { buf = ""; keep = 1 }
 	     keep { buf = buf "    | " $0 "\n" }
 	     /^# (not )?ok [0-9]+ / { if ($2 == "not") printf "%s", buf; keep = 0 }' "$clean"
-	if grep -qE '(WARNING:|BUG:|Oops|Call trace:|lockup|Kernel panic|Unable to handle)' "$clean"; then
+	local oops='(WARNING:|BUG:|Oops|Call trace:|lockup|Kernel panic|Unable to handle|UBSAN:|unreferenced object 0x)'
+	if grep -qE "$oops" "$clean"; then
 		echo "    kernel log excerpt:"
-		grep -m1 -B3 -A25 -E '(WARNING:|BUG:|Oops|Call trace:|lockup|Kernel panic|Unable to handle)' \
-			"$clean" | sed 's/^/    | /'
+		grep -m1 -B3 -A25 -E "$oops" "$clean" | sed 's/^/    | /'
 	elif ! grep -q '^@@@ done' "$clean"; then
 		echo "    last console lines ($clean):"
 		tail -n 25 "$clean" | sed 's/^/    | /'
