@@ -107,6 +107,27 @@ struct stats {
 };
 
 static bool stop;
+
+/*
+ * What each thread is doing, and its tid: a thread still busy long after
+ * the stop is named, with its kernel stack, instead of hanging the run.
+ */
+#define NR_SIDES	5
+#define NR_THREADS	(NR_DRIVERS + NR_SIDES)
+static const char *doing[NR_THREADS];
+static pid_t tids[NR_THREADS];
+static __thread int slot;
+
+static void at(const char *what)
+{
+	__atomic_store_n(&doing[slot], what, __ATOMIC_RELAXED);
+}
+
+static void thread_start(int s)
+{
+	slot = s;
+	tids[s] = syscall(SYS_gettid);
+}
 static struct allowed allowed;
 
 static void note_error(struct stats *s, const char *what, int err)
@@ -122,6 +143,7 @@ struct driven {
 };
 
 struct driver {
+	int slot;
 	struct driven *v[NR_VCPUS / NR_DRIVERS];
 	unsigned int seed;
 	struct stats s;
@@ -164,11 +186,13 @@ static void drive_one(struct driver *d, struct driven *v)
 	switch (op) {
 	case 0:
 	case 1:
+		at("KVM_GET_REG_LIST");
 		drive_list(d, v->g.vcpu_fd);
 		break;
 	case 2:
 	case 3:
 	case 4:
+		at("KVM_GET_ONE_REG");
 		ret = test_get_reg(v->g.vcpu_fd, reg, &val);
 		/* Absent under the profile of the moment; nothing else. */
 		if (ret && ret != -ENOENT)
@@ -177,6 +201,7 @@ static void drive_one(struct driver *d, struct driven *v)
 		break;
 	case 5:
 	case 6:
+		at("KVM_GET_ONE_REG, KVM_SET_ONE_REG");
 		if (test_get_reg(v->g.vcpu_fd, reg, &val))
 			break;
 		ret = test_set_reg(v->g.vcpu_fd, reg, reg == FAKE_B1 ? 0xb1 : val);
@@ -189,12 +214,14 @@ static void drive_one(struct driver *d, struct driven *v)
 		d->s.sets++;
 		break;
 	case 7:
+		at("KVM_ARM_VCPU_INIT");
 		ret = test_vcpu_init(v->vm, v->g.vcpu_fd);
 		if (ret)
 			note_error(&d->s, "KVM_ARM_VCPU_INIT", -ret);
 		d->s.inits++;
 		break;
 	default:
+		at("KVM_RUN");
 		ret = test_guest_reset_pc(&v->g);
 		if (!ret)
 			ret = test_guest_run_mmio(&v->g, &val);
@@ -209,12 +236,15 @@ static void *driver_fn(void *arg)
 {
 	struct driver *d = arg;
 
+	thread_start(d->slot);
 	while (!__atomic_load_n(&stop, __ATOMIC_RELAXED))
 		drive_one(d, d->v[rand_r(&d->seed) % (NR_VCPUS / NR_DRIVERS)]);
+	at("done");
 	return NULL;
 }
 
 struct side {
+	int slot;
 	long ops, errors;
 	char first_error[320];
 };
@@ -233,6 +263,8 @@ static void *config_fn(void *arg)
 	struct rf_nl nl;
 	int ret;
 
+	thread_start(s->slot);
+	at("set-profile/clear-profile");
 	if (rf_nl_open(&nl)) {
 		side_error(s, "netlink", errno);
 		return NULL;
@@ -269,20 +301,27 @@ static void *dump_fn(void *arg)
 	struct rf_nl nl, evnl;
 	int ret;
 
+	thread_start(s->slot);
 	if (rf_nl_open(&nl)) {
 		side_error(s, "netlink", errno);
 		return NULL;
 	}
 	while (!__atomic_load_n(&stop, __ATOMIC_RELAXED)) {
+		at("get-bindings");
 		ret = rf_count_bindings(&nl);
 		if (ret < 0)
 			side_error(s, "get-bindings", -ret);
+		at("get-vms");
 		ret = rf_get_vms(&nl, getpid(), vi, 8);
 		if (ret < 0 && ret != -ESRCH)
 			side_error(s, "get-vms", -ret);
 		if (!rf_nl_open(&evnl)) {
+			int n = 0;
+
+			at("events");
+			/* Events may come faster than 5 ms apart: take a few. */
 			if (rf_nl_join_events(&evnl) == 0)
-				while (rf_next_event(&evnl, &ev, 5) == 0)
+				while (n++ < 64 && rf_next_event(&evnl, &ev, 5) == 0)
 					;
 			rf_nl_close(&evnl);
 		}
@@ -300,6 +339,8 @@ static void *churn_fn(void *arg)
 	struct test_vm vm;
 	int fd[4], i;
 
+	thread_start(s->slot);
+	at("VM churn");
 	while (!__atomic_load_n(&stop, __ATOMIC_RELAXED)) {
 		if (test_vm_create(&vm)) {
 			side_error(s, "KVM_CREATE_VM", errno);
@@ -332,7 +373,9 @@ static void *exiter_fn(void *arg)
 	int status;
 	pid_t pid;
 
+	thread_start(s->slot);
 	while (!__atomic_load_n(&stop, __ATOMIC_RELAXED)) {
+		at("fork");
 		pid = fork();
 		if (pid == 0) {
 			struct test_vm vm;
@@ -348,6 +391,7 @@ static void *exiter_fn(void *arg)
 				free(test_vcpu_reg_list(fd));
 			_exit(fd < 0 ? 2 : 0);
 		}
+		at("waitpid of a bound child");
 		if (pid < 0 || waitpid(pid, &status, 0) != pid)
 			side_error(s, "fork", errno);
 		else if (WEXITSTATUS(status))
@@ -362,6 +406,8 @@ static void *rmmod_fn(void *arg)
 {
 	struct side *s = arg;
 
+	thread_start(s->slot);
+	at("delete_module");
 	while (!__atomic_load_n(&stop, __ATOMIC_RELAXED)) {
 		if (syscall(SYS_delete_module, "kvm_regfilter", O_NONBLOCK) == 0)
 			side_error(s, "rmmod succeeded with vcpus open", 0);
@@ -412,6 +458,29 @@ static struct kvm_reg_list *kvm_list(void)
 	return l;
 }
 
+/* Join a thread, or after `seconds` say what it is stuck in and where. */
+static bool join_or_tell(struct __test_metadata *_metadata, pthread_t t, int s,
+			 int seconds)
+{
+	struct timespec ts;
+	char path[64], line[256];
+	FILE *f;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_sec += seconds;
+	if (pthread_timedjoin_np(t, NULL, &ts) == 0)
+		return true;
+	TH_LOG("thread %d (tid %d) still in %s %d s after the stop; its kernel stack:",
+	       s, tids[s], __atomic_load_n(&doing[s], __ATOMIC_RELAXED), seconds);
+	snprintf(path, sizeof(path), "/proc/self/task/%d/stack", tids[s]);
+	f = fopen(path, "r");
+	while (f && fgets(line, sizeof(line), f))
+		TH_LOG("  %s", strtok(line, "\n"));
+	if (f)
+		fclose(f);
+	return false;
+}
+
 FIXTURE(stress) {
 	struct test_vm vm[NR_VMS];
 	struct driven v[NR_VCPUS];
@@ -437,11 +506,12 @@ TEST_F_TIMEOUT(stress, everything_at_once, 900)
 		"processes bound and exited", "rmmod attempts",
 	};
 	void *(*side_fns[])(void *) = { config_fn, dump_fn, churn_fn, exiter_fn, rmmod_fn };
-	struct side side[5] = { 0 };
-	pthread_t dt[NR_DRIVERS], st[5];
+	struct side side[NR_SIDES] = { 0 };
+	pthread_t dt[NR_DRIVERS], st[NR_SIDES];
 	struct kvm_reg_list *kl;
 	struct stats total = { 0 };
 	struct rf_nl nl;
+	int stuck = 0;
 	double t0;
 
 	kl = kvm_list();
@@ -476,6 +546,7 @@ TEST_F_TIMEOUT(stress, everything_at_once, 900)
 		}
 	}
 	for (i = 0; i < NR_DRIVERS; i++) {
+		self->d[i].slot = i;
 		self->d[i].seed = i + 1;
 		for (k = 0; k < NR_VCPUS / NR_DRIVERS; k++)
 			self->d[i].v[k] = &self->v[i + k * NR_DRIVERS];
@@ -484,14 +555,19 @@ TEST_F_TIMEOUT(stress, everything_at_once, 900)
 	t0 = time(NULL);
 	for (i = 0; i < NR_DRIVERS; i++)
 		ASSERT_EQ(0, pthread_create(&dt[i], NULL, driver_fn, &self->d[i]));
-	for (i = 0; i < 5; i++)
+	for (i = 0; i < NR_SIDES; i++) {
+		side[i].slot = NR_DRIVERS + i;
 		ASSERT_EQ(0, pthread_create(&st[i], NULL, side_fns[i], &side[i]));
+	}
 	sleep(seconds);
 	__atomic_store_n(&stop, true, __ATOMIC_RELAXED);
 	for (i = 0; i < NR_DRIVERS; i++) {
 		struct stats *s = &self->d[i].s;
 
-		pthread_join(dt[i], NULL);
+		if (!join_or_tell(_metadata, dt[i], i, 60)) {
+			stuck++;
+			continue;
+		}
 		total.lists += s->lists;
 		total.gets += s->gets;
 		total.sets += s->sets;
@@ -503,8 +579,11 @@ TEST_F_TIMEOUT(stress, everything_at_once, 900)
 		if (s->errors || s->bad_lists)
 			TH_LOG("driver %d: %s", i, s->first_error);
 	}
-	for (i = 0; i < 5; i++) {
-		pthread_join(st[i], NULL);
+	for (i = 0; i < NR_SIDES; i++) {
+		if (!join_or_tell(_metadata, st[i], NR_DRIVERS + i, 60)) {
+			stuck++;
+			continue;
+		}
 		TH_LOG("%s: %ld, %ld errors%s%s", side_names[i], side[i].ops, side[i].errors,
 		       side[i].errors ? ", first: " : "", side[i].first_error);
 		EXPECT_EQ(0, side[i].errors);
@@ -514,6 +593,7 @@ TEST_F_TIMEOUT(stress, everything_at_once, 900)
 	       NR_VCPUS, NR_VMS, time(NULL) - t0, total.lists, total.retries);
 	TH_LOG("%ld GETs, %ld SETs, %ld inits, %ld runs", total.gets, total.sets,
 	       total.inits, total.runs);
+	ASSERT_EQ(0, stuck) TH_LOG("threads stuck after the stop");
 	EXPECT_EQ(0, total.bad_lists);
 	EXPECT_EQ(0, total.errors);
 	EXPECT_LT(0, total.lists);
