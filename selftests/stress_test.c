@@ -128,6 +128,7 @@ static void thread_start(int s)
 	slot = s;
 	tids[s] = syscall(SYS_gettid);
 }
+
 static struct allowed allowed;
 
 static void note_error(struct stats *s, const char *what, int err)
