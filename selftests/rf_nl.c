@@ -225,6 +225,13 @@ void rf_nl_close(struct rf_nl *nl)
 	close(nl->fd);
 }
 
+void rf_nl_set_timeout(struct rf_nl *nl, int seconds)
+{
+	struct timeval tv = { .tv_sec = seconds };
+
+	setsockopt(nl->fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+}
+
 int rf_nl_join_events(struct rf_nl *nl)
 {
 	if (setsockopt(nl->fd, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP,

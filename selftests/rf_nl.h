@@ -34,6 +34,8 @@ struct rf_msg {
 int rf_nl_open(struct rf_nl *nl);
 void rf_nl_close(struct rf_nl *nl);
 int rf_nl_join_events(struct rf_nl *nl);
+/* How long a request may wait for its answer (default 10 s). */
+void rf_nl_set_timeout(struct rf_nl *nl, int seconds);
 
 void rf_msg_init(struct rf_msg *m, struct rf_nl *nl, uint8_t cmd, uint16_t flags);
 void rf_put(struct rf_msg *m, uint16_t type, const void *data, size_t len);

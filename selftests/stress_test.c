@@ -260,14 +260,37 @@ static void *driver_fn(void *arg)
 struct side {
 	int slot;
 	long ops, errors;
+	double max_s;		/* the slowest request or round */
 	char first_error[320];
 };
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void slowest(struct side *s, double since)
+{
+	double d = now() - since;
+
+	if (d > s->max_s)
+		s->max_s = d;
+}
+
+/*
+ * The emulated host runs 2 CPUs for 64 vcpus and 13 threads: a request
+ * may wait its turn for seconds.  How long it waited is reported.
+ */
+#define REQUEST_TIMEOUT	120
 
 static void side_error(struct side *s, const char *what, int err)
 {
 	if (!s->errors++)
-		snprintf(s->first_error, sizeof(s->first_error), "%s: %s", what,
-			 strerror(err));
+		snprintf(s->first_error, sizeof(s->first_error), "%s%s%s", what,
+			 err ? ": " : "", err ? strerror(err) : "");
 }
 
 /* Forced profile changes and clears of this process. */
@@ -283,7 +306,10 @@ static void *config_fn(void *arg)
 		side_error(s, "netlink", errno);
 		return NULL;
 	}
+	rf_nl_set_timeout(&nl, REQUEST_TIMEOUT);
 	while (!__atomic_load_n(&stop, __ATOMIC_RELAXED)) {
+		double t = now();
+
 		switch (s->ops % 3) {
 		case 0:
 			ret = rf_set_profile(&nl, getpid(), KVM_REGFILTER_SET_FLAGS_FORCE,
@@ -299,6 +325,7 @@ static void *config_fn(void *arg)
 		}
 		if (ret)
 			side_error(s, nl.extack[0] ? nl.extack : "set/clear", -ret);
+		slowest(s, t);
 		s->ops++;
 		usleep(2000);
 	}
@@ -320,7 +347,10 @@ static void *dump_fn(void *arg)
 		side_error(s, "netlink", errno);
 		return NULL;
 	}
+	rf_nl_set_timeout(&nl, REQUEST_TIMEOUT);
 	while (!__atomic_load_n(&stop, __ATOMIC_RELAXED)) {
+		double t = now();
+
 		at("get-bindings");
 		ret = rf_count_bindings(&nl);
 		if (ret < 0)
@@ -329,6 +359,7 @@ static void *dump_fn(void *arg)
 		ret = rf_get_vms(&nl, getpid(), vi, 8);
 		if (ret < 0 && ret != -ESRCH)
 			side_error(s, "get-vms", -ret);
+		slowest(s, t);
 		if (!rf_nl_open(&evnl)) {
 			int n = 0;
 
@@ -396,20 +427,30 @@ static void *exiter_fn(void *arg)
 			struct rf_nl nl;
 			int fd;
 
-			if (rf_nl_open(&nl) ||
-			    rf_set_profile(&nl, getpid(), 0, profile_b, 4) ||
-			    test_vm_create(&vm))
+			if (rf_nl_open(&nl))
 				_exit(1);
+			rf_nl_set_timeout(&nl, REQUEST_TIMEOUT);
+			if (rf_set_profile(&nl, getpid(), 0, profile_b, 4))
+				_exit(2);
+			if (test_vm_create(&vm))
+				_exit(3);
 			fd = test_vcpu_add(&vm, 0);
 			if (fd >= 0)
 				free(test_vcpu_reg_list(fd));
-			_exit(fd < 0 ? 2 : 0);
+			_exit(fd < 0 ? 4 : 0);
 		}
 		at("waitpid of a bound child");
-		if (pid < 0 || waitpid(pid, &status, 0) != pid)
+		if (pid < 0 || waitpid(pid, &status, 0) != pid) {
 			side_error(s, "fork", errno);
-		else if (WEXITSTATUS(status))
-			side_error(s, "child", WEXITSTATUS(status));
+		} else if (WEXITSTATUS(status)) {
+			static const char *const step[] = {
+				"", "child: netlink", "child: set-profile",
+				"child: KVM_CREATE_VM", "child: vcpu",
+			};
+			int st = WEXITSTATUS(status);
+
+			side_error(s, st < 5 ? step[st] : "child", 0);
+		}
 		s->ops++;
 	}
 	return NULL;
@@ -599,8 +640,9 @@ TEST_F_TIMEOUT(stress, everything_at_once, 900)
 			stuck++;
 			continue;
 		}
-		TH_LOG("%s: %ld, %ld errors%s%s", side_names[i], side[i].ops, side[i].errors,
-		       side[i].errors ? ", first: " : "", side[i].first_error);
+		TH_LOG("%s: %ld, %ld errors%s%s; slowest %.2f s", side_names[i], side[i].ops,
+		       side[i].errors, side[i].errors ? ", first: " : "", side[i].first_error,
+		       side[i].max_s);
 		EXPECT_EQ(0, side[i].errors);
 		EXPECT_LT(0, side[i].ops);
 	}
