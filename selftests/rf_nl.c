@@ -12,9 +12,10 @@
 #define NETLINK_EXT_ACK 11
 #endif
 
-static struct rf_msg scratch_msg;
+/* Per thread: tests call these from several threads at once. */
+static __thread struct rf_msg scratch_msg;
 /* get-profile of a full profile with its VMs is one large message. */
-static char rxbuf[1 << 20];
+static __thread char rxbuf[1 << 20];
 
 uint32_t rf_attr_u32(const struct nlattr *a)
 {
