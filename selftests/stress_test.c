@@ -427,6 +427,13 @@ static void *exiter_fn(void *arg)
 			struct rf_nl nl;
 			int fd;
 
+			/*
+			 * The parent's vcpu fds came along: initialised vcpus
+			 * the filter may not have seen (made while the profile
+			 * was cleared), for which an unforced bind is refused,
+			 * rightly.  A VMM's child starts without them.
+			 */
+			closefrom(3);
 			if (rf_nl_open(&nl))
 				_exit(1);
 			rf_nl_set_timeout(&nl, REQUEST_TIMEOUT);
