@@ -161,8 +161,7 @@ lockup_watch() {
 	# leaving the caller's kernel variables as they were.
 	local KREL KVER KDIR SERIES VMLINUZ PKG_HEADERS PKG_COMMON PKG_IMAGE PKG_MODULES
 	local MODE=vhe
-	kernel_resolve "${VM_SERIES[$pid]}"
-	kernel_fetch "${VM_SERIES[$pid]}" >/dev/null
+	series_use "${VM_SERIES[$pid]}"
 	syms=$(vm_kallsyms)
 	if [ -n "$syms" ]; then
 		"$TESTVM_DIR/cpu-state" --name "$syms" <"$log.cpus" >"$log.cpus.named" 2>/dev/null &&
