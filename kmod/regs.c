@@ -324,6 +324,8 @@ static int rf_vcpu_pin(struct rf_ctx *c, struct rf_vcpu *v)
 	return 0;
 }
 
+static int rf_vm_id_check(struct rf_ctx *c);
+
 /* Sync the VM, then this vcpu's pins: the common start of each op. */
 static int rf_prepare(struct rf_ctx *c, struct rf_vcpu **vp)
 {
@@ -332,6 +334,11 @@ static int rf_prepare(struct rf_ctx *c, struct rf_vcpu **vp)
 	u32 nreal;
 	int ret;
 
+	if (READ_ONCE(c->vm->id_dirty)) {
+		ret = rf_vm_id_check(c);
+		if (ret)
+			return ret;
+	}
 	ret = rf_vm_sync(c, &real, &nreal);
 	if (ret)
 		return ret;
@@ -478,9 +485,10 @@ static bool rf_fast_pass(struct kvm_vcpu *vcpu, u64 id)
  * Until its first KVM_RUN a VMM may lower ID register fields (a CPU
  * model), and KVM's list follows them (6.12 and 7.x: TCRX, S1PIE and
  * S1POE in ID_AA64MMFR3_EL1 decide TCR2_EL1, PIR*_EL1 and POR_EL1); the
- * guards that read those fields then no longer hold.  After such a write
- * the VM's entries are evaluated again and every vcpu asks KVM for its
- * list again.  Pins already written stay: the VMM's write is the newer.
+ * guards that read those fields then no longer hold.  Such a write marks
+ * the VM; its next filtered op evaluates the entries again if a guard may
+ * read the register or KVM's list changed (rf_vm_id_check()).  Pins
+ * already written stay: the VMM's write is the newer.
  * After the first run KVM takes only unchanged values, so writes (QEMU
  * writes every register back at each sync) change nothing.
  */
@@ -489,12 +497,24 @@ static bool rf_id_write_matters(struct kvm_vcpu *vcpu, unsigned int cmd, u64 id)
 	return cmd == KVM_SET_ONE_REG && rf_is_id_reg(id) && !vcpu_has_run_once(vcpu);
 }
 
-static void rf_vm_reevaluate(struct rf_vm *vm)
+/* Marked only, so that the write itself stays on KVM's path. */
+static void rf_vm_id_written(struct kvm_vcpu *vcpu)
+{
+	struct rf_vm *vm;
+
+	rcu_read_lock();
+	vm = rf_vm_find_rcu(vcpu->kvm);
+	if (vm)
+		WRITE_ONCE(vm->id_dirty, true);
+	rcu_read_unlock();
+}
+
+static void rf_vm_drop_eval(struct rf_vm *vm)
 {
 	struct rf_vcpu *v;
 	unsigned long i;
 
-	mutex_lock(&vm->lock);
+	lockdep_assert_held(&vm->lock);
 	xa_for_each(&vm->vcpus, i, v) {
 		kvfree(v->real);
 		kvfree(v->filtered);
@@ -503,7 +523,44 @@ static void rf_vm_reevaluate(struct rf_vm *vm)
 	}
 	/* The next rf_vm_sync() evaluates the entries and guards again. */
 	rf_vm_set_state(vm, NULL, NULL);
-	mutex_unlock(&vm->lock);
+}
+
+/*
+ * After ID register writes: evaluate again if a guard may read them, or
+ * if KVM's list changed (one list from KVM; on 6.12 and 7.x the ID
+ * registers are the VM's, so one vcpu's list tells).  QEMU writes every
+ * ID register while it restores a VM, so the common case must stay cheap.
+ */
+static int rf_vm_id_check(struct rf_ctx *c)
+{
+	struct rf_vm *vm = c->vm;
+	struct rf_vcpu *v;
+	u64 *real;
+	u32 nreal, i;
+	int ret;
+
+	lockdep_assert_held(&vm->lock);
+	WRITE_ONCE(vm->id_dirty, false);
+	if (!vm->profile)
+		return 0;
+	for (i = 0; i < vm->profile->nr; i++) {
+		if (vm->profile->entries[i].has_guard) {
+			rf_vm_drop_eval(vm);
+			return 0;
+		}
+	}
+	v = xa_load(&vm->vcpus, c->vcpu->vcpu_idx);
+	if (!v || !v->real)
+		return 0;
+	ret = rf_real_list(c, &real, &nreal);
+	if (ret == -EPERM)
+		return 0;
+	if (ret)
+		return ret;
+	if (nreal != v->nreal || memcmp(real, v->real, nreal * sizeof(u64)))
+		rf_vm_drop_eval(vm);
+	kvfree(real);
+	return 0;
 }
 
 static long rf_one_reg(struct file *file, unsigned int cmd, unsigned long arg)
@@ -519,9 +576,12 @@ static long rf_one_reg(struct file *file, unsigned int cmd, unsigned long arg)
 
 	if (get_user(reg.id, &((struct kvm_one_reg __user *)arg)->id))
 		return rf_kvm_vcpu_ioctl(file, cmd, arg);
-	if (!rf_id_write_matters(file->private_data, cmd, reg.id) &&
-	    rf_fast_pass(file->private_data, reg.id))
-		return rf_kvm_vcpu_ioctl(file, cmd, arg);
+	if (rf_fast_pass(file->private_data, reg.id)) {
+		ret = rf_kvm_vcpu_ioctl(file, cmd, arg);
+		if (!ret && rf_id_write_matters(file->private_data, cmd, reg.id))
+			rf_vm_id_written(file->private_data);
+		return ret;
+	}
 	ret = rf_ctx_get(file, &c);
 	if (ret <= 0)
 		return ret ? ret : rf_kvm_vcpu_ioctl(file, cmd, arg);
@@ -596,7 +656,7 @@ static long rf_one_reg(struct file *file, unsigned int cmd, unsigned long arg)
 pass:
 	ret = rf_kvm_vcpu_ioctl(file, cmd, arg);
 	if (!ret && rf_id_write_matters(c.vcpu, cmd, reg.id))
-		rf_vm_reevaluate(c.vm);
+		rf_vm_id_written(c.vcpu);
 out:
 	rf_ctx_put(&c);
 	return ret;

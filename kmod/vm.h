@@ -70,6 +70,8 @@ struct rf_vm {
 	spinlock_t state_lock;		/* with vm->lock for the swap */
 	/* List handed out: set under rf_seal_lock (rf_vm_seal()). */
 	bool sealed;
+	/* An ID register was written before the first run (regs.c). */
+	bool id_dirty;
 	struct xarray vcpus;		/* vcpu_idx -> struct rf_vcpu */
 	u32 nr_vcpus;
 
