@@ -56,47 +56,6 @@ static bool in_list(const struct kvm_reg_list *l, uint64_t id)
 	return false;
 }
 
-/* The list of a fresh VM made by a process without a profile. */
-static struct kvm_reg_list *unfiltered_list(void)
-{
-	struct kvm_reg_list *l = NULL;
-	int pfd[2], status;
-	uint64_t n;
-	pid_t pid;
-
-	if (pipe(pfd))
-		return NULL;
-	pid = fork();
-	if (pid == 0) {
-		struct test_vm vm;
-		struct kvm_reg_list *cl;
-		int vcpu;
-
-		if (test_vm_create(&vm))
-			_exit(1);
-		vcpu = test_vcpu_add(&vm, 0);
-		cl = vcpu < 0 ? NULL : test_vcpu_reg_list(vcpu);
-		if (!cl)
-			_exit(1);
-		if (write(pfd[1], &cl->n, sizeof(cl->n)) < 0 ||
-		    write(pfd[1], cl->reg, cl->n * 8) < 0)
-			_exit(1);
-		_exit(0);
-	}
-	close(pfd[1]);
-	if (read(pfd[0], &n, sizeof(n)) == sizeof(n)) {
-		l = calloc(1, sizeof(*l) + n * 8);
-		l->n = n;
-		if (read(pfd[0], l->reg, n * 8) != (ssize_t)(n * 8)) {
-			free(l);
-			l = NULL;
-		}
-	}
-	close(pfd[0]);
-	waitpid(pid, &status, 0);
-	return l;
-}
-
 FIXTURE(filter) {
 	struct rf_nl nl;
 	struct test_vm vm;
@@ -145,7 +104,7 @@ static int new_vcpu(struct __test_metadata *_metadata, struct _test_data_filter 
 TEST_F(filter, hide)
 {
 	struct rf_test_entry e[] = { HIDE(CONTEXTIDR_EL1), HIDE(DEMUX_CCSIDR0) };
-	struct kvm_reg_list *l, *ref = unfiltered_list();
+	struct kvm_reg_list *l, *ref = test_unbound_reg_list();
 	struct kvm_one_reg bad = { .id = CONTEXTIDR_EL1, .addr = 8 };
 	struct kvm_one_reg bad_absent = { .id = ABSENT_REG, .addr = 8 };
 	struct rf_vm_info vi;
@@ -253,7 +212,7 @@ TEST_F(filter, existing_vcpus)
 TEST_F(filter, hide_absent_is_noop)
 {
 	struct rf_test_entry e[] = { HIDE(ABSENT_REG) };
-	struct kvm_reg_list *l, *ref = unfiltered_list();
+	struct kvm_reg_list *l, *ref = test_unbound_reg_list();
 	struct rf_vm_info vi;
 	uint64_t i;
 	int vcpu;
@@ -283,7 +242,7 @@ TEST_F(filter, exact_buffer)
 	struct rf_test_entry e[] = { HIDE(CONTEXTIDR_EL1), HIDE(TPIDR_EL1),
 				     FAKE(FAKE_REG, 7, 0) };
 	struct kvm_reg_list probe = { .n = 0 }, *l;
-	struct kvm_reg_list *ref = unfiltered_list();
+	struct kvm_reg_list *ref = test_unbound_reg_list();
 	uint64_t n, i;
 	int vcpu;
 
@@ -322,7 +281,7 @@ TEST_F(filter, fake_keep)
 {
 	struct rf_test_entry e[] = { FAKE(FAKE_REG2, 0x1234, KVM_REGFILTER_POLICY_KEEP),
 				     FAKE(FAKE_REG, 0x42, KVM_REGFILTER_POLICY_KEEP) };
-	struct kvm_reg_list *l, *ref = unfiltered_list();
+	struct kvm_reg_list *l, *ref = test_unbound_reg_list();
 	struct rf_vm_info vi;
 	uint64_t v;
 	int vcpu0, vcpu1;
@@ -385,7 +344,7 @@ TEST_F(filter, fake_strict)
 TEST_F(filter, fake_shadowed)
 {
 	struct rf_test_entry e[] = { FAKE(CONTEXTIDR_EL1, 0x77, 0) };
-	struct kvm_reg_list *l, *ref = unfiltered_list();
+	struct kvm_reg_list *l, *ref = test_unbound_reg_list();
 	struct rf_vm_info vi;
 	uint64_t v, i, seen = 0;
 	int vcpu;

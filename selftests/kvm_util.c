@@ -7,6 +7,7 @@
 #include <unistd.h>
 #include <sys/ioctl.h>
 #include <sys/utsname.h>
+#include <sys/wait.h>
 
 #include "kvm_util.h"
 
@@ -143,4 +144,48 @@ const char *test_kernel_series(void)
 	if (major == 7)
 		return "7.x";
 	return NULL;
+}
+
+/*
+ * KVM's own list, from a child (another pid, so without the caller's
+ * profile) that makes a fresh VM and vcpu as test_vcpu_add() does.
+ */
+struct kvm_reg_list *test_unbound_reg_list(void)
+{
+	struct kvm_reg_list *l = NULL;
+	int pfd[2], status;
+	uint64_t n;
+	pid_t pid;
+
+	if (pipe(pfd))
+		return NULL;
+	pid = fork();
+	if (pid == 0) {
+		struct test_vm vm;
+		struct kvm_reg_list *cl;
+		int vcpu;
+
+		if (test_vm_create(&vm))
+			_exit(1);
+		vcpu = test_vcpu_add(&vm, 0);
+		cl = vcpu < 0 ? NULL : test_vcpu_reg_list(vcpu);
+		if (!cl)
+			_exit(1);
+		if (write(pfd[1], &cl->n, sizeof(cl->n)) < 0 ||
+		    write(pfd[1], cl->reg, cl->n * 8) < 0)
+			_exit(1);
+		_exit(0);
+	}
+	close(pfd[1]);
+	if (read(pfd[0], &n, sizeof(n)) == sizeof(n)) {
+		l = calloc(1, sizeof(*l) + n * 8);
+		l->n = n;
+		if (read(pfd[0], l->reg, n * 8) != (ssize_t)(n * 8)) {
+			free(l);
+			l = NULL;
+		}
+	}
+	close(pfd[0]);
+	waitpid(pid, &status, 0);
+	return l;
 }

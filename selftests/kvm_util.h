@@ -27,6 +27,8 @@ int test_vcpu_add(struct test_vm *vm, unsigned int id);
  * with errno set.
  */
 struct kvm_reg_list *test_vcpu_reg_list(int vcpu_fd);
+/* KVM's list for a fresh vcpu of a process without a profile (a child). */
+struct kvm_reg_list *test_unbound_reg_list(void);
 
 int test_get_reg(int vcpu_fd, uint64_t id, uint64_t *val);
 int test_set_reg(int vcpu_fd, uint64_t id, uint64_t val);

@@ -481,45 +481,6 @@ static void *rmmod_fn(void *arg)
 	return NULL;
 }
 
-/* KVM's own list for a vcpu made as the driven ones are. */
-static struct kvm_reg_list *kvm_list(void)
-{
-	struct kvm_reg_list *l = NULL;
-	int pfd[2], status;
-	uint64_t n;
-	pid_t pid;
-
-	if (pipe(pfd))
-		return NULL;
-	pid = fork();
-	if (pid == 0) {
-		struct test_vm vm;
-		struct kvm_reg_list *cl;
-		int vcpu;
-
-		if (test_vm_create(&vm))
-			_exit(1);
-		vcpu = test_vcpu_add(&vm, 0);
-		cl = vcpu < 0 ? NULL : test_vcpu_reg_list(vcpu);
-		if (!cl || write(pfd[1], &cl->n, 8) != 8 ||
-		    write(pfd[1], cl->reg, cl->n * 8) != (ssize_t)(cl->n * 8))
-			_exit(1);
-		_exit(0);
-	}
-	close(pfd[1]);
-	if (read(pfd[0], &n, 8) == 8) {
-		l = calloc(1, sizeof(*l) + n * 8);
-		l->n = n;
-		if (read(pfd[0], l->reg, n * 8) != (ssize_t)(n * 8)) {
-			free(l);
-			l = NULL;
-		}
-	}
-	close(pfd[0]);
-	waitpid(pid, &status, 0);
-	return l;
-}
-
 /* Join a thread, or after `seconds` say what it is stuck in and where. */
 static bool join_or_tell(struct __test_metadata *_metadata, pthread_t t, int s,
 			 int seconds)
@@ -576,7 +537,7 @@ TEST_F_TIMEOUT(stress, everything_at_once, 900)
 	int stuck = 0;
 	double t0;
 
-	kl = kvm_list();
+	kl = test_unbound_reg_list();
 	ASSERT_NE(NULL, kl);
 	allowed.ids[0] = calloc(kl->n, 8);
 	memcpy(allowed.ids[0], kl->reg, kl->n * 8);
