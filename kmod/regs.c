@@ -485,27 +485,54 @@ static bool rf_fast_pass(struct kvm_vcpu *vcpu, u64 id)
  * Until its first KVM_RUN a VMM may lower ID register fields (a CPU
  * model), and KVM's list follows them (6.12 and 7.x: TCRX, S1PIE and
  * S1POE in ID_AA64MMFR3_EL1 decide TCR2_EL1, PIR*_EL1 and POR_EL1); the
- * guards that read those fields then no longer hold.  Such a write marks
- * the VM; its next filtered op evaluates the entries again if a guard may
- * read the register or KVM's list changed (rf_vm_id_check()).  Pins
- * already written stay: the VMM's write is the newer.
- * After the first run KVM takes only unchanged values, so writes (QEMU
- * writes every register back at each sync) change nothing.
+ * guards that read those fields then no longer hold.  A write of a value
+ * other than the one last seen marks the VM; its next filtered op
+ * evaluates the entries again if a guard may read the register or KVM's
+ * list changed (rf_vm_id_check()).  Pins already written stay: the VMM's
+ * write is the newer.
+ *
+ * A VMM writes back what it read: QEMU reads every ID register at vcpu
+ * init and writes them all at each register sync before the guest runs
+ * (a restore, a reset).  Those writes change nothing, and asking KVM for
+ * its list after each of them would cost a mapping in the caller's
+ * address space per sync; so the values read and written are remembered
+ * and only a change marks the VM.  The value is read back from the
+ * caller's memory, which a sibling thread can rewrite: a VMM that does so
+ * misleads the filter about its own VM only, with nothing for the kernel
+ * to lose (a stale list is still a list of the VM's own registers).
+ * After the first run KVM takes only unchanged values, so nothing is
+ * remembered then.
  */
-static bool rf_id_write_matters(struct kvm_vcpu *vcpu, unsigned int cmd, u64 id)
+static void rf_id_access(struct kvm_vcpu *vcpu, unsigned int cmd,
+			 unsigned long arg, u64 id)
 {
-	return cmd == KVM_SET_ONE_REG && rf_is_id_reg(id) && !vcpu_has_run_once(vcpu);
-}
-
-/* Marked only, so that the write itself stays on KVM's path. */
-static void rf_vm_id_written(struct kvm_vcpu *vcpu)
-{
+	struct kvm_one_reg __user *ur = (void __user *)arg;
+	unsigned int i = id & 0x3f;
 	struct rf_vm *vm;
+	bool known;
+	u64 addr, val = 0;
 
+	if (!rf_is_id_reg(id) || vcpu_has_run_once(vcpu))
+		return;
+	known = !get_user(addr, &ur->addr) &&
+		!get_user(val, (u64 __user *)u64_to_user_ptr(addr));
+	if (!known && cmd != KVM_SET_ONE_REG)
+		return;
 	rcu_read_lock();
 	vm = rf_vm_find_rcu(vcpu->kvm);
-	if (vm)
-		WRITE_ONCE(vm->id_dirty, true);
+	if (vm) {
+		spin_lock(&vm->id_lock);
+		if (cmd == KVM_SET_ONE_REG &&
+		    (!known || !(vm->id_known & BIT(i)) || vm->id_vals[i] != val))
+			WRITE_ONCE(vm->id_dirty, true);
+		if (known) {
+			vm->id_vals[i] = val;
+			vm->id_known |= BIT(i);
+		} else {
+			vm->id_known &= ~BIT(i);
+		}
+		spin_unlock(&vm->id_lock);
+	}
 	rcu_read_unlock();
 }
 
@@ -578,8 +605,8 @@ static long rf_one_reg(struct file *file, unsigned int cmd, unsigned long arg)
 		return rf_kvm_vcpu_ioctl(file, cmd, arg);
 	if (rf_fast_pass(file->private_data, reg.id)) {
 		ret = rf_kvm_vcpu_ioctl(file, cmd, arg);
-		if (!ret && rf_id_write_matters(file->private_data, cmd, reg.id))
-			rf_vm_id_written(file->private_data);
+		if (!ret)
+			rf_id_access(file->private_data, cmd, arg, reg.id);
 		return ret;
 	}
 	ret = rf_ctx_get(file, &c);
@@ -655,8 +682,8 @@ static long rf_one_reg(struct file *file, unsigned int cmd, unsigned long arg)
 
 pass:
 	ret = rf_kvm_vcpu_ioctl(file, cmd, arg);
-	if (!ret && rf_id_write_matters(c.vcpu, cmd, reg.id))
-		rf_vm_id_written(c.vcpu);
+	if (!ret)
+		rf_id_access(c.vcpu, cmd, arg, reg.id);
 out:
 	rf_ctx_put(&c);
 	return ret;

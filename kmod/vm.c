@@ -152,6 +152,7 @@ struct rf_vm *rf_vm_get(struct kvm_vcpu *vcpu)
 	new->owner = get_pid(task_tgid(current));
 	mutex_init(&new->lock);
 	spin_lock_init(&new->state_lock);
+	spin_lock_init(&new->id_lock);
 	xa_init(&new->vcpus);
 
 	spin_lock(&rf_vms_lock);

@@ -70,8 +70,17 @@ struct rf_vm {
 	spinlock_t state_lock;		/* with vm->lock for the swap */
 	/* List handed out: set under rf_seal_lock (rf_vm_seal()). */
 	bool sealed;
-	/* An ID register was written before the first run (regs.c). */
+	/*
+	 * An ID register was written before the first run with a value
+	 * other than the one last seen (regs.c, rf_id_access()).  The values
+	 * last read or written through KVM, indexed by the register's low
+	 * six bits (op0 3, op1 0, CRn 0), are kept under id_lock; on 6.12
+	 * and 7.x KVM's ID registers are the VM's, not a vcpu's.
+	 */
 	bool id_dirty;
+	spinlock_t id_lock;		/* id_known, id_vals */
+	unsigned long id_known;		/* bit per register in id_vals */
+	u64 id_vals[64];
 	struct xarray vcpus;		/* vcpu_idx -> struct rf_vcpu */
 	u32 nr_vcpus;
 

@@ -24,6 +24,7 @@
 #include <sys/mman.h>
 #include <sys/klog.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
@@ -45,6 +46,10 @@
 #define HIDE(r)		{ .reg = (r), .action = KVM_REGFILTER_ACTION_HIDE }
 #define FAKE(r, v)	{ .reg = (r), .action = KVM_REGFILTER_ACTION_FAKE, \
 			  .value = (v), .policy = KVM_REGFILTER_POLICY_KEEP }
+#define PIN(r, v)	{ .reg = (r), .action = KVM_REGFILTER_ACTION_PIN, .value = (v) }
+
+/* The module as /init loaded it. */
+#define MODULE_KO		"/regfilter/kvm_regfilter.ko"
 
 static double now(void)
 {
@@ -778,6 +783,246 @@ TEST_F(safety, id_write_before_run)
 	EXPECT_EQ(ref[0] - 1, got[0]);
 	EXPECT_EQ(ref[1] - 1, got[1]);
 	close(vcpu);
+}
+
+/* The process's address space, in bytes (VmSize), or 0. */
+static unsigned long vm_size(void)
+{
+	unsigned long kb = 0;
+	char line[128];
+	FILE *f = fopen("/proc/self/status", "r");
+
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "VmSize: %lu kB", &kb) == 1)
+			break;
+	if (f)
+		fclose(f);
+	return kb * 1024;
+}
+
+/* mrs x0, tpidr_el1; *(u64 *)GUEST_MMIO_GPA = x0; b . */
+static const uint32_t guest_tpidr[] = {
+	0xd538d080,	/* mrs x0, tpidr_el1 */
+	0xd2a20001,	/* movz x1, #0x1000, lsl #16 */
+	0xf9000020,	/* str x0, [x1] */
+	0x14000000,	/* b . */
+};
+
+/*
+ * Issue 12, defect 8 (its second half): once KVM has initialised a vcpu,
+ * the module's own work at init (KVM's list, the pins) failing must not
+ * fail the ioctl; the pins wait for the vcpu's next filtered ioctl or its
+ * first KVM_RUN.  That work needs a scratch mapping in the caller's
+ * address space, so with RLIMIT_AS at the process's present size it fails
+ * (ENOMEM) while KVM's init, which maps nothing, succeeds.  Before the fix
+ * the init returned ENOMEM for a vcpu KVM had initialised.  Then the guest
+ * runs from the reset PC (0) with no register ioctl in between and reads
+ * the pinned TPIDR_EL1: only KVM_RUN can have written the pin.
+ */
+TEST_F(safety, init_error_deferred)
+{
+	struct rf_test_entry e[] = { PIN(TPIDR_EL1, 0x5a5a1234), HIDE(CONTEXTIDR_EL1) };
+	struct kvm_userspace_memory_region region = {
+		.slot = 1, .guest_phys_addr = 0, .memory_size = 0x10000,
+	};
+	struct kvm_reg_list *l, *full;
+	struct rlimit old, low;
+	struct kvm_run *run;
+	uint64_t v = 0, i;
+	char want[128];
+	int vcpu, size, ret;
+	void *mem;
+
+	full = test_unbound_reg_list();
+	ASSERT_NE(NULL, full);
+	ASSERT_EQ(0, bind(&self->nl, 0, e, 2));
+	vcpu = test_vcpu_create(&self->vm, 0);
+	ASSERT_LE(0, vcpu);
+	mem = mmap(NULL, region.memory_size, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, mem);
+	memcpy(mem, guest_tpidr, sizeof(guest_tpidr));
+	region.userspace_addr = (uintptr_t)mem;
+	ASSERT_EQ(0, ioctl(self->vm.vm_fd, KVM_SET_USER_MEMORY_REGION, &region));
+	size = ioctl(self->vm.kvm_fd, KVM_GET_VCPU_MMAP_SIZE, 0);
+	ASSERT_LT(0, size);
+	run = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, vcpu, 0);
+	ASSERT_NE(MAP_FAILED, run);
+
+	/* All this test needs is mapped: no room for one page more. */
+	ASSERT_EQ(0, getrlimit(RLIMIT_AS, &old));
+	low.rlim_max = old.rlim_max;
+	low.rlim_cur = vm_size();
+	ASSERT_LT(0, low.rlim_cur);
+	ASSERT_EQ(0, setrlimit(RLIMIT_AS, &low));
+	ret = test_vcpu_init(&self->vm, vcpu);
+	ASSERT_EQ(0, setrlimit(RLIMIT_AS, &old));
+	EXPECT_EQ(0, ret) TH_LOG("KVM_ARM_VCPU_INIT: %s", strerror(-ret));
+	snprintf(want, sizeof(want), "(pid %d): vcpu 0 initialised, its pins deferred (-12)",
+		 getpid());
+	ASSERT_TRUE(klog_has(want))
+		TH_LOG("no \"%s\" in the kernel log: the module's work at init did not fail, nothing was deferred",
+		       want);
+
+	do
+		ret = ioctl(vcpu, KVM_RUN, 0);
+	while (ret < 0 && errno == EINTR);
+	ASSERT_EQ(0, ret) TH_LOG("KVM_RUN: %s", strerror(errno));
+	ASSERT_EQ(KVM_EXIT_MMIO, run->exit_reason);
+	ASSERT_EQ(GUEST_MMIO_GPA, run->mmio.phys_addr);
+	memcpy(&v, run->mmio.data, sizeof(v));
+	EXPECT_EQ(0x5a5a1234, v) TH_LOG("the guest read TPIDR_EL1 = 0x%llx", (unsigned long long)v);
+
+	l = test_vcpu_reg_list(vcpu);
+	ASSERT_NE(NULL, l);
+	EXPECT_EQ(full->n - 1, l->n);
+	for (i = 0; i < l->n; i++)
+		EXPECT_NE(CONTEXTIDR_EL1, l->reg[i]);
+	free(l);
+	free(full);
+	munmap(run, size);
+	close(vcpu);
+	munmap(mem, region.memory_size);
+}
+
+static int module_load(void)
+{
+	int fd = open(MODULE_KO, O_RDONLY | O_CLOEXEC), ret;
+
+	if (fd < 0)
+		return -errno;
+	ret = syscall(SYS_finit_module, fd, "", 0) ? -errno : 0;
+	close(fd);
+	return ret == -EEXIST ? 0 : ret;
+}
+
+enum { LOADED, UNLOADING, GONE };
+
+struct churn {
+	int kvm_fd;
+	uint64_t full;		/* KVM's count: no filter */
+	int phase;		/* LOADED, UNLOADING, GONE; set by the test */
+	bool stop;
+	long vcpus, raced, bad, errors;
+	char first_bad[96], first_error[96];
+};
+
+static void churn_error(struct churn *c, const char *what, int err)
+{
+	if (!c->errors++)
+		snprintf(c->first_error, sizeof(c->first_error), "%s: %s", what,
+			 strerror(err));
+}
+
+/* VMs of one vcpu, made, asked for their list and closed, again and again. */
+static void *churn_fn(void *arg)
+{
+	struct churn *c = arg;
+	struct test_vm vm = { .kvm_fd = c->kvm_fd };
+	struct kvm_reg_list probe;
+	int vcpu, p0, p1;
+
+	while (!__atomic_load_n(&c->stop, __ATOMIC_ACQUIRE)) {
+		p0 = __atomic_load_n(&c->phase, __ATOMIC_ACQUIRE);
+		vm.vm_fd = ioctl(c->kvm_fd, KVM_CREATE_VM, 0);
+		if (vm.vm_fd < 0) {
+			churn_error(c, "KVM_CREATE_VM", errno);
+			continue;
+		}
+		vcpu = test_vcpu_add(&vm, 0);
+		if (vcpu < 0) {
+			churn_error(c, "vcpu", -vcpu);
+			close(vm.vm_fd);
+			continue;
+		}
+		probe.n = 0;
+		if (ioctl(vcpu, KVM_GET_REG_LIST, &probe) == 0 || errno != E2BIG)
+			churn_error(c, "KVM_GET_REG_LIST", errno);
+		p1 = __atomic_load_n(&c->phase, __ATOMIC_ACQUIRE);
+		c->vcpus++;
+		/* Made before rmmod returned, answered after: the window. */
+		if (p0 != GONE && p1 == GONE)
+			c->raced++;
+		/* Filtered while the module was surely there, KVM's once gone. */
+		if ((p1 == LOADED && probe.n != c->full - 1) ||
+		    (p0 == GONE && probe.n != c->full) ||
+		    (probe.n != c->full && probe.n != c->full - 1)) {
+			if (!c->bad++)
+				snprintf(c->first_bad, sizeof(c->first_bad),
+					 "phase %d..%d: %llu registers, KVM has %llu", p0, p1,
+					 (unsigned long long)probe.n,
+					 (unsigned long long)c->full);
+		}
+		close(vcpu);
+		close(vm.vm_fd);
+	}
+	return NULL;
+}
+
+/*
+ * Issue 12, defect 3: bindings alone do not hold the module, so rmmod
+ * succeeds while a bound process has no filtered vcpu open; a vcpu that
+ * process creates while the module is going must stay on KVM's table.
+ * Before the fix the hook took its reference with __module_get() even
+ * then, and a file made in the window pointed into the freed module: its
+ * next ioctl or its close jumped there (an oops; KASAN in the debug
+ * kernel).  A thread makes VMs of one vcpu and closes them, again and
+ * again, while the module is unloaded and loaded back; each vcpu must
+ * answer with the filtered list while the module is surely there and
+ * with KVM's once rmmod has returned, and the process must live.  Rounds
+ * in which no vcpu straddled a successful rmmod are counted; none at all
+ * is a skip, not a pass.
+ */
+TEST_F_TIMEOUT(safety, rmmod_race, 300)
+{
+	struct rf_test_entry e[] = { HIDE(CONTEXTIDR_EL1) };
+	struct churn c = { .kvm_fd = self->vm.kvm_fd };
+	struct kvm_reg_list *full;
+	long rounds = 0, refused = 0;
+	double end = now() + 20;
+	struct rf_nl nl;
+	pthread_t t;
+	int ret;
+
+	if (access(MODULE_KO, R_OK))
+		SKIP(return, "%s: %s (the rig's /init puts the module there)", MODULE_KO,
+		     strerror(errno));
+	full = test_unbound_reg_list();
+	ASSERT_NE(NULL, full);
+	c.full = full->n;
+	free(full);
+
+	while (now() < end && !c.bad) {
+		ret = module_load();
+		ASSERT_EQ(0, ret) TH_LOG("loading %s: %s", MODULE_KO, strerror(-ret));
+		ASSERT_EQ(0, rf_nl_open(&nl));
+		ASSERT_EQ(0, bind(&nl, 0, e, 1));
+		rf_nl_close(&nl);
+		c.phase = LOADED;
+		c.stop = false;
+		ASSERT_EQ(0, pthread_create(&t, NULL, churn_fn, &c));
+		usleep(20000);
+		__atomic_store_n(&c.phase, UNLOADING, __ATOMIC_RELEASE);
+		while ((ret = syscall(SYS_delete_module, "kvm_regfilter", O_NONBLOCK)) &&
+		       (errno == EWOULDBLOCK || errno == EAGAIN))
+			refused++;
+		ASSERT_EQ(0, ret) TH_LOG("rmmod: %s", strerror(errno));
+		__atomic_store_n(&c.phase, GONE, __ATOMIC_RELEASE);
+		usleep(20000);
+		__atomic_store_n(&c.stop, true, __ATOMIC_RELEASE);
+		pthread_join(t, NULL);
+		rounds++;
+	}
+	ret = module_load();
+	ASSERT_EQ(0, ret) TH_LOG("loading %s again: %s", MODULE_KO, strerror(-ret));
+	ASSERT_EQ(0, rf_nl_open(&nl));
+	rf_nl_close(&nl);
+	TH_LOG("%ld rounds, %ld vcpus, %ld made before a successful rmmod and answered after, %ld rmmod refused (vcpus open), %ld errors",
+	       rounds, c.vcpus, c.raced, refused, c.errors);
+	EXPECT_EQ(0, c.bad) TH_LOG("%s", c.first_bad);
+	EXPECT_EQ(0, c.errors) TH_LOG("%s", c.first_error);
+	if (!c.raced)
+		SKIP(return, "no vcpu was made while the module went away");
 }
 
 TEST_HARNESS_MAIN

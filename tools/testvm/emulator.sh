@@ -9,6 +9,12 @@
 #                       the cache from the private apt tree; it runs on
 #                       the host's own libraries, and nothing of it is
 #                       installed into the host
+#   sid                 sid's QEMU (11.x) in a root of its own made by
+#                       mmdebstrap in the cache, run through that root's
+#                       dynamic loader and libraries (the host's glibc is
+#                       too old for it); nothing is installed into the
+#                       host.  Its -cpu max has FEAT_TCR2, S1PIE and
+#                       S1POE, which QEMU 7.2's and 10.0's lack.
 # The default stays bookworm: the profiles, the blessed lists and the
 # migration expectations were captured on its `-cpu max`, and QEMU 10.0's
 # `-cpu max` is another CPU (it has FEAT_NV2: 6.12 then shows
@@ -23,7 +29,8 @@ emulator_setup() {
 	case $EMULATOR in
 	bookworm) EMULATOR_BIN=qemu-system-aarch64 ;;
 	bookworm-backports) emulator_unpack bookworm-backports ;;
-	*) die "REGFILTER_EMULATOR=$EMULATOR: unknown (bookworm or bookworm-backports)" ;;
+	sid) emulator_sid ;;
+	*) die "REGFILTER_EMULATOR=$EMULATOR: unknown (bookworm, bookworm-backports or sid)" ;;
 	esac
 	EMULATOR_VERSION=$("$EMULATOR_BIN" --version | sed -n '1s/^QEMU emulator version //p')
 	[ -n "$EMULATOR_VERSION" ] ||
@@ -49,6 +56,29 @@ emulator_unpack() {
 		chmod +x "$dir.new/qemu-system-aarch64"
 		rm -rf "$dir" && mv "$dir.new" "$dir"
 		step "emulator: qemu-system-arm $ver ($suite) unpacked into $dir"
+	fi
+	EMULATOR_BIN=$dir/qemu-system-aarch64
+}
+
+# emulator_sid: sid's qemu-system-arm in $REGFILTER_CACHE/emulator/sid-root,
+# made once (about 20 s and 274 MB here); sets EMULATOR_BIN to a wrapper
+# that runs it on that root's own loader and libraries.
+emulator_sid() {
+	local dir=$REGFILTER_CACHE/emulator/sid-root mirror
+	if [ ! -e "$dir/.ready" ]; then
+		mirror=${REGFILTER_MIRROR:-$(host_mirror debian)} ||
+			die "no Debian mirror found in /etc/apt/sources*; set REGFILTER_MIRROR"
+		rm -rf "$dir" "$dir.new"
+		step "emulator: sid's qemu-system-arm into $dir (one time)"
+		timed "sid emulator root" mmdebstrap --variant=apt --mode=root \
+			--aptopt='Acquire::Check-Valid-Until "false"' \
+			--include=qemu-system-arm sid "$dir.new" "$mirror" ||
+			die "mmdebstrap of sid's qemu-system-arm failed (see above)"
+		printf '#!/bin/sh\nr=%s\nQEMU_MODULE_DIR=$r/usr/lib/x86_64-linux-gnu/qemu exec $r/lib64/ld-linux-x86-64.so.2 --library-path $r/usr/lib/x86_64-linux-gnu $r/usr/bin/qemu-system-aarch64 -L $r/usr/share/qemu "$@"\n' \
+			"$dir" >"$dir.new/qemu-system-aarch64"
+		chmod +x "$dir.new/qemu-system-aarch64"
+		mv "$dir.new" "$dir"
+		touch "$dir/.ready"
 	fi
 	EMULATOR_BIN=$dir/qemu-system-aarch64
 }
