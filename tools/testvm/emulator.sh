@@ -37,6 +37,16 @@ emulator_setup() {
 		die "the emulator $EMULATOR_BIN ($EMULATOR) does not run; try REGFILTER_EMULATOR=bookworm"
 }
 
+# emulator_bin NAME: the path of emulator NAME (made if need be), for one
+# job that runs under another emulator than the run's; changes nothing.
+emulator_bin() {
+	(
+		REGFILTER_EMULATOR=$1
+		emulator_setup >&2
+		echo "$EMULATOR_BIN"
+	)
+}
+
 # emulator_unpack SUITE: that suite's amd64 qemu-system-arm, unpacked once
 # into $REGFILTER_CACHE/emulator/SUITE-VERSION; sets EMULATOR_BIN.
 emulator_unpack() {
