@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <ctype.h>
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -122,12 +123,41 @@ static void rest_of_line(char *dst, size_t len, const char *p)
 		dst[--n] = '\0';
 }
 
+/* "0x" and hex digits, nothing else: no sign, no octal, no junk. */
+static bool parse_hex(const char *p, const char **endp, unsigned long long *v)
+{
+	char *end;
+
+	if (strncmp(p, "0x", 2) || !isxdigit((unsigned char)p[2]))
+		return false;
+	errno = 0;
+	*v = strtoull(p + 2, &end, 16);
+	*endp = end;
+	return !errno;
+}
+
+static bool at_end(const char *p)
+{
+	while (isspace((unsigned char)*p))
+		p++;
+	return !*p;
+}
+
+/*
+ * Lines of any length (getline): a 512-byte buffer used to split a long
+ * line into two, the second read as a line of its own.  The header's
+ * `registers N` is checked against the register lines at the end, so a
+ * truncated capture is refused rather than loaded short.
+ */
 int rf_capture_load(struct rf_capture *c, const char *path, char *err, size_t errlen)
 {
 	FILE *f = fopen(path, "r");
-	char line[512], *p, *end;
+	const char *p, *end, *what = "expected '0xID NAME [= 0xVALUE]'";
+	unsigned long long id, val, declared = 0;
+	bool has_declared = false;
 	unsigned int lineno = 0;
-	unsigned long long id, val;
+	char *line = NULL;
+	size_t cap = 0;
 	int ret = 0;
 
 	if (!f) {
@@ -136,7 +166,8 @@ int rf_capture_load(struct rf_capture *c, const char *path, char *err, size_t er
 		return ret;
 	}
 	rf_capture_init(c);
-	while (fgets(line, sizeof(line), f)) {
+	errno = 0;
+	while (getline(&line, &cap, f) >= 0) {
 		bool has_value = false;
 
 		lineno++;
@@ -153,36 +184,60 @@ int rf_capture_load(struct rf_capture *c, const char *path, char *err, size_t er
 			rest_of_line(c->cpu, sizeof(c->cpu), p + 4);
 			continue;
 		}
-		if (!strncmp(p, "registers ", 10))
+		if (!strncmp(p, "registers ", 10)) {
+			char *e;
+
+			p += 10;
+			while (*p == ' ' || *p == '\t')
+				p++;
+			errno = 0;
+			declared = strtoull(p, &e, 10);
+			what = "expected 'registers COUNT' (once, decimal)";
+			if (has_declared || !isdigit((unsigned char)*p) || errno || !at_end(e))
+				goto bad;
+			has_declared = true;
+			what = "expected '0xID NAME [= 0xVALUE]'";
 			continue;
-		errno = 0;
-		id = strtoull(p, &end, 16);
-		if (strncmp(p, "0x", 2) || errno || end == p + 2 ||
-		    (*end && !isspace((unsigned char)*end)))
+		}
+		if (!parse_hex(p, &end, &id) || (*end && !isspace((unsigned char)*end)))
 			goto bad;
 		p = strchr(end, '=');
 		if (p) {
 			p++;
 			while (isspace((unsigned char)*p))
 				p++;
-			errno = 0;
-			val = strtoull(p, &end, 0);
-			if (errno || end == p)
+			what = "expected a value '0x' and hex digits after '='";
+			if (!parse_hex(p, &end, &val) || !at_end(end)) {
+				if (*p && parse_hex(p, &end, &val))
+					p = end;
 				goto bad;
+			}
+			what = "expected '0xID NAME [= 0xVALUE]'";
 			has_value = true;
 		}
 		if (rf_capture_add(c, id, has_value, has_value ? val : 0)) {
 			ret = -ENOMEM;
+			snprintf(err, errlen, "%s: %s", path, strerror(ENOMEM));
 			goto out;
 		}
 		continue;
 bad:
-		snprintf(err, errlen, "%s:%u:%d: expected '0xID NAME [= VALUE]', got '%.*s'",
-			 path, lineno, (int)(p - line) + 1, (int)strcspn(p, " \t\r\n"), p);
+		snprintf(err, errlen, "%s:%u:%d: %s, got '%.*s'", path, lineno,
+			 (int)(p - line) + 1, what, (int)strcspn(p, " \t\r\n"), p);
 		ret = -EINVAL;
 		goto out;
 	}
+	if (ferror(f)) {
+		ret = -EIO;
+		snprintf(err, errlen, "%s: read error after line %u", path, lineno);
+	} else if (has_declared && declared != c->nr) {
+		ret = -EINVAL;
+		snprintf(err, errlen,
+			 "%s: says 'registers %llu' but has %zu register lines (truncated? capture it again)",
+			 path, declared, c->nr);
+	}
 out:
+	free(line);
 	fclose(f);
 	if (ret)
 		rf_capture_free(c);

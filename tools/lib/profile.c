@@ -737,8 +737,12 @@ static int try(const char *dir, size_t dirlen, const char *name,
 int rf_prof_find(const char *name, char *path, size_t pathlen,
 		 char *err, size_t errlen)
 {
-	static const char default_path[] =
-		".:" RF_PROF_ETC_DIR ":" REGFILTER_PROFILE_DIR;
+	/*
+	 * No ".": a bare name never comes from the current directory, where
+	 * root running regctl (or a VMM) in /tmp would load a planted file.
+	 * Only a path (a name with a '/', "./x" included) names a local file.
+	 */
+	static const char default_path[] = RF_PROF_ETC_DIR ":" REGFILTER_PROFILE_DIR;
 	const char *env = getenv("REGFILTER_PROFILE_PATH");
 	const char *search = env && *env ? env : default_path;
 	size_t nlen = name ? strlen(name) : 0, slen = strlen(RF_PROF_SUFFIX);
@@ -757,8 +761,8 @@ int rf_prof_find(const char *name, char *path, size_t pathlen,
 	if (nlen >= slen && !strcmp(name + nlen - slen, RF_PROF_SUFFIX))
 		suffix = "";
 
-	/* A path, or a file here: the operator meant exactly that one. */
-	if (strchr(name, '/') || is_file(name)) {
+	/* A path: the operator meant exactly that one. */
+	if (strchr(name, '/')) {
 		ret = try(NULL, 0, name, "", path, pathlen);
 		if (!ret && *suffix)
 			ret = try(NULL, 0, name, suffix, path, pathlen);

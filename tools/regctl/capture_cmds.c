@@ -15,6 +15,7 @@
 #include <linux/kvm.h>
 
 #include "../lib/capture.h"
+#include "../lib/outfile.h"
 #include "../lib/regnames.h"
 #include "regctl.h"
 
@@ -116,8 +117,10 @@ int regctl_capture_self(struct rf_capture *c)
 int cmd_capture(int argc, char **argv)
 {
 	const char *out = NULL, *profile = NULL;
+	struct rf_outfile o = { 0 };
 	struct rf_capture c;
 	FILE *f = stdout;
+	char err[512];
 	int i, ret;
 
 	for (i = 1; i < argc; i++) {
@@ -151,13 +154,14 @@ int cmd_capture(int argc, char **argv)
 	ret = capture_vcpu(&c);
 	if (ret)
 		goto done;
+	/* -o replaces the file only once the capture is whole. */
 	if (out) {
-		f = fopen(out, "w");
-		if (!f) {
-			fprintf(stderr, "%s: capture: %s: %s\n", prog, out, strerror(errno));
+		if (rf_outfile_open(&o, out, err, sizeof(err))) {
+			fprintf(stderr, "%s: capture: %s\n", prog, err);
 			ret = EXIT_FAILED;
 			goto done;
 		}
+		f = o.f;
 	}
 	if (json) {
 		char name[REGNAME_MAX];
@@ -177,8 +181,8 @@ int cmd_capture(int argc, char **argv)
 	} else {
 		rf_capture_write(&c, f);
 	}
-	if (out && fclose(f)) {
-		fprintf(stderr, "%s: capture: %s: %s\n", prog, out, strerror(errno));
+	if (out && rf_outfile_commit(&o, err, sizeof(err))) {
+		fprintf(stderr, "%s: capture: %s\n", prog, err);
 		ret = EXIT_FAILED;
 	}
 done:

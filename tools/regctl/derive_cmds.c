@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "../lib/derive.h"
+#include "../lib/outfile.h"
 #include "regctl.h"
 
 int regctl_capture_self(struct rf_capture *c);
@@ -31,9 +32,10 @@ int cmd_derive(int argc, char **argv)
 	struct rf_capture target, *hosts = NULL;
 	size_t n = 0;
 	bool partial = false;
+	struct rf_outfile o = { 0 };
 	struct rf_prof p;
 	FILE *f = stdout, *why;
-	char *whybuf = NULL;
+	char *whybuf = NULL, err[512];
 	size_t whylen = 0;
 	int i, ret = EXIT_OK, refused;
 
@@ -96,10 +98,14 @@ int cmd_derive(int argc, char **argv)
 		ret = EXIT_FAILED;
 		goto free_prof;
 	}
-	if (out && !(f = fopen(out, "w"))) {
-		fprintf(stderr, "%s: derive: %s: %s\n", prog, out, strerror(errno));
-		ret = EXIT_FAILED;
-		goto free_prof;
+	/* -o replaces the file only once the profile is whole. */
+	if (out) {
+		if (rf_outfile_open(&o, out, err, sizeof(err))) {
+			fprintf(stderr, "%s: derive: %s\n", prog, err);
+			ret = EXIT_FAILED;
+			goto free_prof;
+		}
+		f = o.f;
 	}
 	fprintf(f, "# derived by regctl from %s for %zu host capture%s%s\n", target_path, n,
 		n == 1 ? "" : "s", refused ? " (partial: not everything could be made safe)" : "");
@@ -110,9 +116,11 @@ int cmd_derive(int argc, char **argv)
 			fprintf(f, "# not applied: %s\n", line);
 	}
 	rf_prof_write(&p, f);
-	if (out)
-		fclose(f);
 	ret = refused ? EXIT_DIFFERS : EXIT_OK;
+	if (out && rf_outfile_commit(&o, err, sizeof(err))) {
+		fprintf(stderr, "%s: derive: %s\n", prog, err);
+		ret = EXIT_FAILED;
+	}
 free_prof:
 	rf_prof_free(&p);
 out:

@@ -43,7 +43,7 @@ int main(void)
 	FILE *f;
 	int ret;
 
-	printf("TAP version 13\n1..13\n");
+	printf("TAP version 13\n1..19\n");
 	rf_capture_init(&c);
 	strcpy(c.kernel, "6.12.117+deb12-arm64");
 	strcpy(c.cpu, "midr 0x410fd0c0");
@@ -78,8 +78,46 @@ int main(void)
 	check(ret == -EINVAL && strstr(err, ":3:"), "a bad value is refused, with its line");
 	printf("# %s\n", err);
 	ret = rf_capture_load(&d, tmpfile_with("TCR2_EL1\n"), err, sizeof(err));
-	check(ret == -EINVAL && strstr(err, ":1:1: expected '0xID NAME [= VALUE]', got 'TCR2_EL1"),
+	check(ret == -EINVAL && strstr(err, ":1:1: expected '0xID NAME [= 0xVALUE]', got 'TCR2_EL1"),
 	      "a line without an id: file:line:col and the token");
+	{
+		/* Issue 16, item 3: each of these loaded before (or loaded wrong). */
+		static const struct {
+			const char *text, *want, *what;
+		} bad[] = {
+			{ "registers 3\n0x6030000000140000 = 0x1\n0x6030000000140001 = 0x2\n",
+			  "says 'registers 3' but has 2 register lines",
+			  "a truncated capture (fewer lines than 'registers N') is refused" },
+			{ "0x6030000000140000 = -1\n", ":1:22: expected a value '0x' and hex digits after '=', got '-1'",
+			  "a negative value is refused" },
+			{ "0x6030000000140000 = 010\n", ":1:22: expected a value",
+			  "an octal (or decimal) value is refused" },
+			{ "0x6030000000140000 = 0x5junk\n", ":1:",
+			  "trailing junk after a value is refused" },
+			{ "registers 1\nregisters 1\n0x6030000000140000\n", ":2:",
+			  "a second 'registers' line is refused" },
+		};
+		unsigned int k;
+
+		for (k = 0; k < sizeof(bad) / sizeof(bad[0]); k++) {
+			ret = rf_capture_load(&d, tmpfile_with(bad[k].text), err, sizeof(err));
+			if (ret != -EINVAL || !strstr(err, bad[k].want))
+				printf("# got %d: %s\n", ret, err);
+			check(ret == -EINVAL && strstr(err, bad[k].want), bad[k].what);
+		}
+	}
+	{
+		/* A line longer than any fixed buffer is one line. */
+		char text[2048];
+
+		snprintf(text, sizeof(text), "registers 1\n0x6030000000140000 %01500d = 0x10002\n", 0);
+		ret = rf_capture_load(&d, tmpfile_with(text), err, sizeof(err));
+		if (ret)
+			printf("# %s\n", err);
+		check(!ret && d.nr == 1 && d.regs[0].has_value && d.regs[0].value == 0x10002,
+		      "a 1500-character line is read as one line, its value kept");
+		rf_capture_free(&d);
+	}
 	check(rf_capture_load(&d, "/nonexistent", err, sizeof(err)) == -ENOENT &&
 	      strstr(err, "/nonexistent: "), "a missing file says so");
 

@@ -983,24 +983,35 @@ static void test_find(void)
 	expect_find(env, -ENOENT, want);
 	expect_find("", -ENOENT, "no profile name given");
 
-	/* The search path replaces ".", but a file named as given is used. */
+	/*
+	 * A bare name never comes from the current directory (a file
+	 * planted in /tmp), whatever is there: only a path names it.
+	 */
 	if (chdir(b))
 		fail("chdir b");
 	setenv("REGFILTER_PROFILE_PATH", a, 1);
-	expect_find("three", 0, "three");
+	snprintf(want, sizeof(want),
+		 "profile 'three' not found in %s (REGFILTER_PROFILE_PATH); looked for three and three.profile in each",
+		 a);
+	expect_find("three", -ENOENT, want);
 	snprintf(want, sizeof(want),
 		 "profile 'two' not found in %s (REGFILTER_PROFILE_PATH); looked for two and two.profile in each",
 		 a);
 	expect_find("two", -ENOENT, want);
 	expect_find("./two", 0, "./two.profile");
+	expect_find("./three", 0, "./three");
 
-	/* Unset or empty: ".", /etc, then the packaged directory. */
+	/* Unset or empty: /etc, then the packaged directory; never ".". */
 	setenv("REGFILTER_PROFILE_PATH", "", 1);
-	expect_find("two", 0, "./two.profile");
+	expect_find("two", -ENOENT,
+		    "profile 'two' not found in /etc/regfilter/profiles, "
+		    REGFILTER_PROFILE_DIR "; looked for two and two.profile in each");
 	unsetenv("REGFILTER_PROFILE_PATH");
-	expect_find("two", 0, "./two.profile");
+	expect_find("two", -ENOENT,
+		    "profile 'two' not found in /etc/regfilter/profiles, "
+		    REGFILTER_PROFILE_DIR "; looked for two and two.profile in each");
 	expect_find("regfilter-test-nope", -ENOENT,
-		    "profile 'regfilter-test-nope' not found in ., /etc/regfilter/profiles, "
+		    "profile 'regfilter-test-nope' not found in /etc/regfilter/profiles, "
 		    REGFILTER_PROFILE_DIR
 		    "; looked for regfilter-test-nope and regfilter-test-nope.profile in each");
 	setenv("REGFILTER_PROFILE_PATH", ":", 1);
@@ -1010,13 +1021,13 @@ static void test_find(void)
 	{
 		char path[8], err[256];
 
-		if (rf_prof_find("two", path, sizeof(path), err, sizeof(err)) !=
+		if (rf_prof_find("./two", path, sizeof(path), err, sizeof(err)) !=
 		    -ENAMETOOLONG)
 			fail("short buffer: %s", err);
 	}
 	if (chdir("/"))
 		fail("chdir /");
-	result("find: search path, suffix, paths, names as given, not found lists the places");
+	result("find: search path, suffix, paths; a bare name never from the current directory; not found lists the places");
 }
 
 static void cleanup(void)
