@@ -64,16 +64,24 @@ void rf_prof_free(struct rf_prof *p)
 #define WHY_NOT_U32	"expected a 32-bit id for a demux register (0x6020...)"
 #define WHY_NOT_CLASS	"expected a system, firmware or demux register (core and SVE registers cannot be filtered)"
 #define UNKNOWN_REG	"unknown register '%s' (a name like TCR2_EL1, S3_0_C2_C0_3 or a 0x... id)"
+#define WHY_STRAY	"expected no bits between the register class and the size (bits 28-51): no KVM register has them"
+/* Bits no KVM register id sets: between the coprocessor and the size. */
+#define RF_ID_STRAY_BITS	0x000ffffff0000000ULL
 
 /*
  * NULL if the module filters id, else what it would have wanted instead.
  * The same test as rf_class_ok() in kmod/filter.c: the module is the
- * authority, this only reports it earlier and better placed.
+ * authority, this only reports it earlier and better placed.  One test
+ * more: a raw id with stray bits, which the module takes but which can
+ * never match a register (and would slip past the duplicate check as a
+ * second entry for the same register).
  */
 static const char *reg_class_error(uint64_t id)
 {
 	if ((id & KVM_REG_ARCH_MASK) != KVM_REG_ARM64)
 		return WHY_NOT_ARM64;
+	if (id & RF_ID_STRAY_BITS)
+		return WHY_STRAY;
 	switch (id & KVM_REG_ARM_COPROC_MASK) {
 	case KVM_REG_ARM64_SYSREG:
 	case KVM_REG_ARM_FW:
@@ -120,7 +128,8 @@ static int entry_check(const struct rf_prof_entry *e)
 	if (!value_fits(e->reg, e->value))
 		return -EINVAL;
 	if (e->has_guard &&
-	    (!guard_reg_ok(e->guard_reg) || (e->guard_value & ~e->guard_mask)))
+	    (!guard_reg_ok(e->guard_reg) || (e->guard_reg & RF_ID_STRAY_BITS) ||
+	     !e->guard_mask || (e->guard_value & ~e->guard_mask)))
 		return -EINVAL;
 	return 0;
 }
@@ -331,6 +340,8 @@ static int parse_guard(struct parser *ps, struct rf_prof_entry *e)
 		return ret;
 	if (!guard_reg_ok(e->guard_reg))
 		return expected(ps, &t, "expected a 64-bit system register to test");
+	if (e->guard_reg & RF_ID_STRAY_BITS)
+		return expected(ps, &t, WHY_STRAY);
 	next(ps, &t);
 	if (!is(ps, &t, "&"))
 		return expected(ps, &t, "expected '&' and a mask after the guard register");
@@ -338,6 +349,9 @@ static int parse_guard(struct parser *ps, struct rf_prof_entry *e)
 	ret = parse_number(ps, &t, &e->guard_mask);
 	if (ret)
 		return ret;
+	/* Nothing tested: the guard would always hold, surely not meant. */
+	if (!e->guard_mask)
+		return expected(ps, &t, "expected a mask with at least one bit set (a mask of 0 tests nothing)");
 	next(ps, &t);
 	if (!is(ps, &t, "=="))
 		return expected(ps, &t, "expected '==' and a value after the mask");

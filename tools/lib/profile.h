@@ -66,8 +66,8 @@ int rf_prof_parse(struct rf_prof *p, const char *text, size_t len,
 int rf_prof_load(struct rf_prof *p, const char *path, char *err, size_t errlen);
 
 /*
- * Find a profile by path (contains '/', or exists as given) or by name in
- * the search path: ".", then "/etc/regfilter/profiles", then
+ * Find a profile by path (contains '/') or by name in the search path
+ * (never the current directory): "/etc/regfilter/profiles", then
  * REGFILTER_PROFILE_DIR (a -D macro, default
  * "/usr/share/regfilter/profiles"); a name may omit the ".profile" suffix.
  * Returns 0 and the path, or -ENOENT with err listing the places tried

@@ -133,7 +133,7 @@ static void test_every_construct(void)
 		"hide 0x603000000013C512\n"
 		"fake S3_3_C15_C15_7 = 0x0000000000000000000000042\n"
 		"pin PSCI_VERSION = 007\n"
-		"hide ID_AA64MMFR3_EL1 when ID_AA64MMFR3_EL1 & 0 == 0\n"
+		"hide ID_AA64MMFR3_EL1 when ID_AA64MMFR3_EL1 & 1 == 0\n"
 		"\t\t\n"
 		"#\n"
 		"hide S3_0_C0_C7_4"; /* no newline at the end */
@@ -165,7 +165,7 @@ static void test_every_construct(void)
 		     0x42, 0, 9);
 	expect_entry(&p, 8, PSCI_VERSION, KVM_REGFILTER_ACTION_PIN, 7, 0, 10);
 	expect_entry(&p, 9, MMFR3_EL1, KVM_REGFILTER_ACTION_HIDE, 0, 0, 11);
-	expect_guard(&p, 9, 1, MMFR3_EL1, 0, 0);
+	expect_guard(&p, 9, 1, MMFR3_EL1, 1, 0);
 	expect_entry(&p, 10, 0x603000000013c03cULL, KVM_REGFILTER_ACTION_HIDE, 0, 0, 14);
 	rf_prof_free(&p);
 	result("parse: every construct, blanks, CRLF, no final newline, case of names");
@@ -484,6 +484,23 @@ static const struct bad bad[] = {
 	{
 		"fake PIRE0_EL1 = 0 when ID_AA64MMFR3_EL1 & 0xf == 0 strict\n",
 		"t.profile:1:53: expected end of line, got 'strict'",
+	},
+	/* Issue 16, item 5: these loaded before. */
+	{
+		"hide TCR2_EL1 when ID_AA64MMFR3_EL1 & 0 == 0\n",
+		"t.profile:1:39: expected a mask with at least one bit set (a mask of 0 tests nothing), got '0'",
+	},
+	{
+		"hide 0x603000001013c681\n",
+		"t.profile:1:6: expected no bits between the register class and the size (bits 28-51): no KVM register has them, got '0x603000001013c681'",
+	},
+	{
+		"hide CONTEXTIDR_EL1\nhide 0x603000001013c681\n",
+		"t.profile:2:6: expected no bits between the register class and the size (bits 28-51): no KVM register has them, got '0x603000001013c681'",
+	},
+	{
+		"hide TCR2_EL1 when 0x603000001013c03b & 0xf == 0\n",
+		"t.profile:1:20: expected no bits between the register class and the size (bits 28-51): no KVM register has them, got '0x603000001013c03b'",
 	},
 	/* guards */
 	{
