@@ -861,8 +861,8 @@ TEST_F(safety, init_error_deferred)
 	snprintf(want, sizeof(want), "(pid %d): vcpu 0 initialised, its pins deferred (-12)",
 		 getpid());
 	ASSERT_TRUE(klog_has(want))
-		TH_LOG("no \"%s\" in the kernel log: the module's work at init did not fail, nothing was deferred",
-		       want);
+		TH_LOG("no \"%s\" in the kernel log: %s", want,
+		       "the module's work at init did not fail, nothing was deferred");
 
 	do
 		ret = ioctl(vcpu, KVM_RUN, 0);
@@ -1063,7 +1063,7 @@ TEST_F_TIMEOUT(safety, rmmod_race, 300)
 			pthread_join(t[i], NULL);
 		rounds++;
 		ASSERT_EQ(CHURN_THREADS, c.finished)
-			TH_LOG("a thread died in the kernel (see the kernel log): round %ld", rounds);
+			TH_LOG("a thread died in the kernel (see its log): round %ld", rounds);
 		/* The module is freed: each vcpu made in its exit is KVM's. */
 		for (i = 0; i < c.nkept && i < CHURN_KEPT; i++) {
 			struct kvm_reg_list probe = { .n = 0 };
@@ -1082,8 +1082,9 @@ TEST_F_TIMEOUT(safety, rmmod_race, 300)
 	ASSERT_EQ(0, ret) TH_LOG("loading %s again: %s", MODULE_KO, strerror(-ret));
 	ASSERT_EQ(0, rf_nl_open(&nl));
 	rf_nl_close(&nl);
-	TH_LOG("%ld rounds, %ld vcpus, %ld made while rmmod returned, %ld while the module's exit ran (used after), %ld rmmod refused (vcpus open), %ld errors",
-	       rounds, c.vcpus, c.raced, kept, refused, c.errors);
+	TH_LOG("%ld rounds, %ld vcpus, %ld made while rmmod returned, %ld %s, %ld %s, %ld errors",
+	       rounds, c.vcpus, c.raced, kept, "while the module's exit ran (used after)",
+	       refused, "rmmod refused (vcpus open)", c.errors);
 	EXPECT_EQ(0, c.bad) TH_LOG("%s", c.first_bad);
 	EXPECT_EQ(0, c.errors) TH_LOG("%s", c.first_error);
 	if (!kept)

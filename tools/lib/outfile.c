@@ -35,7 +35,9 @@ int rf_outfile_open(struct rf_outfile *o, const char *path, char *err, size_t er
 	/* mkstemp makes 0600; the file gets what a plain create would. */
 	mask = umask(0);
 	umask(mask);
-	if (fchmod(fd, 0666 & ~mask) || !(o->f = fdopen(fd, "w"))) {
+	if (!fchmod(fd, 0666 & ~mask))
+		o->f = fdopen(fd, "w");
+	if (!o->f) {
 		ret = -errno;
 		close(fd);
 		unlink(o->tmp);

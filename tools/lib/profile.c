@@ -106,6 +106,21 @@ static bool guard_reg_ok(uint64_t id)
 	       (id & KVM_REG_SIZE_MASK) == KVM_REG_SIZE_U64;
 }
 
+/*
+ * A pinned ID_AA64DFR0_EL1 whose PMUVer (bits 8-11) no vcpu can take: KVM
+ * WARNs on one it does not emulate with a PMU, and refuses any but 0
+ * without one.  The module's rf_dfr0_pin_safe() (kmod/filter.h), for
+ * either kind of vcpu: 0, 1 and 4-7 pass.
+ */
+#define RF_ID_AA64DFR0_EL1	0x603000000013c028ULL
+static bool dfr0_pin_ok(const struct rf_prof_entry *e)
+{
+	unsigned int v = (e->value >> 8) & 0xf;
+
+	return e->action != KVM_REGFILTER_ACTION_PIN || e->reg != RF_ID_AA64DFR0_EL1 ||
+	       v == 0 || v == 1 || (v >= 4 && v <= 7);
+}
+
 static bool value_fits(uint64_t reg, uint64_t value)
 {
 	return (reg & KVM_REG_SIZE_MASK) != KVM_REG_SIZE_U32 ||
@@ -125,7 +140,7 @@ static int entry_check(const struct rf_prof_entry *e)
 		return -EINVAL;
 	if (e->action == KVM_REGFILTER_ACTION_HIDE && e->value)
 		return -EINVAL;
-	if (!value_fits(e->reg, e->value))
+	if (!value_fits(e->reg, e->value) || !dfr0_pin_ok(e))
 		return -EINVAL;
 	if (e->has_guard &&
 	    (!guard_reg_ok(e->guard_reg) || (e->guard_reg & RF_ID_STRAY_BITS) ||
@@ -351,7 +366,8 @@ static int parse_guard(struct parser *ps, struct rf_prof_entry *e)
 		return ret;
 	/* Nothing tested: the guard would always hold, surely not meant. */
 	if (!e->guard_mask)
-		return expected(ps, &t, "expected a mask with at least one bit set (a mask of 0 tests nothing)");
+		return expected(ps, &t,
+				"expected a mask with at least one bit set (a mask of 0 tests nothing)");
 	next(ps, &t);
 	if (!is(ps, &t, "=="))
 		return expected(ps, &t, "expected '==' and a value after the mask");
@@ -441,6 +457,9 @@ static int parse_entry(struct parser *ps, const struct tok *kw, uint32_t action)
 					"expected a value that fits in 32 bits (%s is a 32-bit register)",
 					name);
 		}
+		if (!dfr0_pin_ok(&e))
+			return expected(ps, &t,
+					"expected PMUVer (bits 8-11) 0, 1 or 4-7: KVM takes no other on any vcpu");
 		next(ps, &t);
 		if (action == KVM_REGFILTER_ACTION_FAKE) {
 			after = "expected 'keep', 'strict', 'when' or end of line";

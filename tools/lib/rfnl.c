@@ -27,11 +27,21 @@ struct regfilter {
 	struct nl_sock *sk;
 	int family;
 	char extack[256];
+	/* The refused attribute's offset in the request (NLMSGERR_ATTR_OFFS). */
+	bool has_bad_offs;
+	uint32_t bad_offs;
+	/* Which entry of the last set-profile the kernel refused, or -1. */
+	int bad_entry;
 };
 
 const char *regfilter_extack(const struct regfilter *rf)
 {
 	return rf->extack;
+}
+
+int regfilter_bad_entry(const struct regfilter *rf)
+{
+	return rf->bad_entry;
 }
 
 static int rf_connect(struct regfilter **out)
@@ -41,6 +51,7 @@ static int rf_connect(struct regfilter **out)
 
 	if (!rf)
 		return -ENOMEM;
+	rf->bad_entry = -1;
 	rf->sk = nl_socket_alloc();
 	if (!rf->sk) {
 		free(rf);
@@ -107,6 +118,10 @@ static int rf_error_cb(struct sockaddr_nl *nla, struct nlmsgerr *err, void *arg)
 	if (tb[NLMSGERR_ATTR_MSG])
 		snprintf(req->rf->extack, sizeof(req->rf->extack), "%s",
 			 (char *)nla_data(tb[NLMSGERR_ATTR_MSG]));
+	if (tb[NLMSGERR_ATTR_OFFS]) {
+		req->rf->bad_offs = nla_get_u32(tb[NLMSGERR_ATTR_OFFS]);
+		req->rf->has_bad_offs = true;
+	}
 	return NL_STOP;
 }
 
@@ -151,6 +166,8 @@ static int rf_transact(struct regfilter *rf, struct nl_msg *msg,
 		return -ENOMEM;
 	}
 	rf->extack[0] = '\0';
+	rf->has_bad_offs = false;
+	rf->bad_entry = -1;
 	ret = nl_send_auto(rf->sk, msg);
 	if (ret < 0) {
 		req.ret = -EIO;
@@ -182,13 +199,15 @@ static struct nl_msg *rf_msg(struct regfilter *rf, uint8_t cmd, int flags)
 	return msg;
 }
 
-static int rf_put_entry(struct nl_msg *msg, const struct rf_prof_entry *e)
+/* *offs: where the entry starts in the message, for a refusal's offset. */
+static int rf_put_entry(struct nl_msg *msg, const struct rf_prof_entry *e, uint32_t *offs)
 {
 	struct nlattr *nest, *g;
 
 	nest = nla_nest_start(msg, KVM_REGFILTER_A_ENTRY);
 	if (!nest)
 		goto nla_put_failure;
+	*offs = (char *)nest - (char *)nlmsg_hdr(msg);
 	NLA_PUT_U64(msg, KVM_REGFILTER_A_ENTRY_REG, e->reg);
 	NLA_PUT_U32(msg, KVM_REGFILTER_A_ENTRY_ACTION, e->action);
 	if (e->action != KVM_REGFILTER_ACTION_HIDE)
@@ -210,23 +229,55 @@ nla_put_failure:
 	return -EMSGSIZE;
 }
 
+/*
+ * The entry a refusal's offset points into: the last one that starts at
+ * or before it (the offset may name an attribute nested in the entry).
+ */
+int regfilter_entry_at(const uint32_t *offs, size_t nr, uint32_t bad, uint32_t end)
+{
+	size_t lo = 0, hi = nr;
+
+	if (!nr || bad < offs[0] || bad >= end)
+		return -1;
+	while (hi - lo > 1) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (offs[mid] <= bad)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return (int)lo;
+}
+
 int regfilter_set_profile(struct regfilter *rf, int pid, const struct rf_prof *p, bool force)
 {
 	struct nl_msg *msg = rf_msg(rf, KVM_REGFILTER_CMD_SET_PROFILE, 0);
+	uint32_t *offs = calloc(p->nr ? p->nr : 1, sizeof(*offs)), end;
 	size_t i;
+	int ret;
 
-	if (!msg)
+	if (!msg || !offs) {
+		nlmsg_free(msg);
+		free(offs);
 		return -ENOMEM;
+	}
 	NLA_PUT_U32(msg, KVM_REGFILTER_A_PID, pid);
 	if (force)
 		NLA_PUT_U32(msg, KVM_REGFILTER_A_FLAGS, KVM_REGFILTER_SET_FLAGS_FORCE);
 	NLA_PUT_STRING(msg, KVM_REGFILTER_A_DESCRIPTION, p->description);
 	for (i = 0; i < p->nr; i++)
-		if (rf_put_entry(msg, &p->entries[i]))
+		if (rf_put_entry(msg, &p->entries[i], &offs[i]))
 			goto nla_put_failure;
-	return rf_transact(rf, msg, NULL, NULL);
+	end = nlmsg_hdr(msg)->nlmsg_len;
+	ret = rf_transact(rf, msg, NULL, NULL);
+	if (ret && rf->has_bad_offs)
+		rf->bad_entry = regfilter_entry_at(offs, p->nr, rf->bad_offs, end);
+	free(offs);
+	return ret;
 nla_put_failure:
 	nlmsg_free(msg);
+	free(offs);
 	return -EMSGSIZE;
 }
 

@@ -8,6 +8,7 @@
 #define REGFILTER_RFNL_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "profile.h"
@@ -41,6 +42,17 @@ struct regfilter_event {
 int regfilter_open(struct regfilter **rf);
 void regfilter_close(struct regfilter *rf);
 const char *regfilter_extack(const struct regfilter *rf);
+/*
+ * After a refused set-profile: the index of the entry the kernel named
+ * (its extended ack's offset, mapped back to the profile), or -1 if the
+ * refusal named none.  rf_prof_entry.line says where it was written.
+ */
+int regfilter_bad_entry(const struct regfilter *rf);
+/*
+ * How it is found: entries start at offs[0..nr) (ascending) in a message
+ * of end bytes; the one that holds byte bad, or -1.  Exposed for tests.
+ */
+int regfilter_entry_at(const uint32_t *offs, size_t nr, uint32_t bad, uint32_t end);
 
 int regfilter_set_profile(struct regfilter *rf, int pid, const struct rf_prof *p, bool force);
 int regfilter_clear_profile(struct regfilter *rf, int pid, bool force);

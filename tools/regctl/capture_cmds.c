@@ -143,7 +143,7 @@ int cmd_capture(int argc, char **argv)
 			/* This process is the scratch VM's VMM. */
 			ret = regfilter_set_profile(rf, getpid(), &p, false);
 			if (ret)
-				ret = regctl_fail(rf, ret, "capture: set-profile");
+				ret = regctl_fail_profile(rf, ret, "capture: set-profile", &p);
 			regfilter_close(rf);
 		}
 		rf_prof_free(&p);

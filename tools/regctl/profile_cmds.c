@@ -41,7 +41,7 @@ int cmd_set_profile(int argc, char **argv)
 		goto out;
 	ret = regfilter_set_profile(rf, pid, &p, force);
 	if (ret)
-		ret = regctl_fail(rf, ret, "set-profile");
+		ret = regctl_fail_profile(rf, ret, "set-profile", &p);
 	else if (!json)
 		printf("process %d: profile %s (%zu entries)\n", pid, p.path, p.nr);
 	regfilter_close(rf);

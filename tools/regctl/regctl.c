@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../lib/regnames.h"
 #include "regctl.h"
 
 #ifndef REGFILTER_VERSION
@@ -100,6 +101,30 @@ int regctl_fail(struct regfilter *rf, int err, const char *what)
 		fprintf(stderr, "%s: check the pid (a process, not a thread, in your pid "
 			"namespace)\n", prog);
 	return EXIT_FAILED;
+}
+
+/*
+ * A refused set-profile: the entry the kernel named, where the operator
+ * wrote it, then the reason as regctl_fail() gives it.
+ */
+int regctl_fail_profile(struct regfilter *rf, int err, const char *what,
+			const struct rf_prof *p)
+{
+	int i = rf ? regfilter_bad_entry(rf) : -1;
+	char name[REGNAME_MAX];
+
+	if (i >= 0 && (size_t)i < p->nr) {
+		const struct rf_prof_entry *e = &p->entries[i];
+
+		regname_format(e->reg, name, sizeof(name));
+		if (e->line && p->path[0])
+			fprintf(stderr, "%s:%u: the kernel refused this entry (%s)\n",
+				p->path, e->line, name);
+		else
+			fprintf(stderr, "%s: entry %d (%s) refused by the kernel\n", prog,
+				i + 1, name);
+	}
+	return regctl_fail(rf, err, what);
 }
 
 int regctl_parse_pid(const char *s, int *pid)

@@ -28,6 +28,9 @@ extern bool json;
 
 /* Report err (a -errno from libregfilter) for what, with the kernel's text. */
 int regctl_fail(struct regfilter *rf, int err, const char *what);
+/* The same for a set-profile: also names the refused entry's line. */
+int regctl_fail_profile(struct regfilter *rf, int err, const char *what,
+			const struct rf_prof *p);
 int regctl_connect(struct regfilter **rf);
 int regctl_parse_pid(const char *s, int *pid);
 int regctl_load_profile(const char *name, struct rf_prof *p);

@@ -36,7 +36,7 @@ int cmd_run(int argc, char **argv)
 		goto out;
 	ret = regfilter_set_profile(rf, getpid(), &p, force);
 	if (ret) {
-		ret = regctl_fail(rf, ret, "run: set-profile");
+		ret = regctl_fail_profile(rf, ret, "run: set-profile", &p);
 		regfilter_close(rf);
 		goto out;
 	}

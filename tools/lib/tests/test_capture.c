@@ -162,5 +162,5 @@ int main(void)
 		rf_capture_free(&y);
 	}
 	rf_capture_free(&c);
-	return failures || tests != 13;
+	return failures || tests != 19;
 }

@@ -485,6 +485,15 @@ static const struct bad bad[] = {
 		"fake PIRE0_EL1 = 0 when ID_AA64MMFR3_EL1 & 0xf == 0 strict\n",
 		"t.profile:1:53: expected end of line, got 'strict'",
 	},
+	/* Issue 16, item 4: regctl took it, the module refused it. */
+	{
+		"pin ID_AA64DFR0_EL1 = 0x200\n",
+		"t.profile:1:23: expected PMUVer (bits 8-11) 0, 1 or 4-7: KVM takes no other on any vcpu, got '0x200'",
+	},
+	{
+		"pin ID_AA64DFR0_EL1 = 0x10305f06\n",
+		"t.profile:1:23: expected PMUVer (bits 8-11) 0, 1 or 4-7: KVM takes no other on any vcpu, got '0x10305f06'",
+	},
 	/* Issue 16, item 5: these loaded before. */
 	{
 		"hide TCR2_EL1 when ID_AA64MMFR3_EL1 & 0 == 0\n",
