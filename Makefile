@@ -44,7 +44,8 @@ host-tests:
 		$(MAKE) -s -C tools/lib fuzz FUZZ_SECONDS=$(FUZZ_SECONDS) || rc=1; \
 		$(MAKE) -s -C kmod test || rc=1; \
 		$(MAKE) -s -C uapi check || rc=1; \
-		$(MAKE) -s -C tools/profiles check || rc=1; exit $$rc
+		$(MAKE) -s -C tools/profiles check || rc=1; \
+		bash tools/testvm/tests/verdict_test.sh || rc=1; exit $$rc
 
 modules:
 	@$(TESTVM) build $(TESTVM_OPTS)

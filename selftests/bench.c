@@ -218,7 +218,7 @@ int main(int argc, char **argv)
 		       median(sync[STOCK], trials));
 		printf("run %.1f us/KVM_RUN; %ld register ioctls failed\n",
 		       median(run[STOCK], trials), errors);
-		return 0;
+		return errors ? 1 : 0;
 	}
 	printf("bench: %-32s %-22s %s\n", "ratio, median [min, max]", "register sync",
 	       "run path");
@@ -233,5 +233,9 @@ int main(int argc, char **argv)
 		       mode_name[m], median(sync[m], trials), median(run[m], trials));
 	printf("bench: %d trials of %d sync rounds, %ld register ioctls failed\n",
 	       trials, rounds, errors);
-	return 0;
+	/* A failed register ioctl makes every figure above meaningless. */
+	if (errors)
+		fprintf(stderr, "bench: %ld register ioctls failed: the figures do not count\n",
+			errors);
+	return errors ? 1 : 0;
 }

@@ -115,7 +115,7 @@ else
 fi
 sleep 1000 &
 pid=$!
-regctl set-profile $pid "$T/derived.profile" >/dev/null
+expect "set-profile of the derived profile to another process" 0 regctl set-profile $pid "$T/derived.profile"
 expect "check with the derived profile: would load" 0 regctl check $pid --target "$DIR/blessed/$other.txt"
 kill $pid
 

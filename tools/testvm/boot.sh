@@ -201,6 +201,8 @@ vm_verdict() {
 	}
 	indmesg { next }
 	/^# selftests: / { cur = $NF; inner_fail[cur] = 0; inner[cur] = 0 }
+	# The plan a program prints: it must report exactly that many results.
+	/^# 1\.\.[0-9]+$/ && cur != "" && !(cur in inner_plan) { inner_plan[cur] = substr($0, 6) + 0 }
 	/^# (not )?ok [0-9]+ / && cur != "" {
 		line = substr($0, 3); inner[cur]++
 		name = line; sub(/^(not )?ok [0-9]+ /, "", name)
@@ -218,6 +220,8 @@ vm_verdict() {
 			res("fail", tn, "test program failed: " substr(t, length(tn) + 2))
 		else if (!inner[tn] && t ~ /# SKIP/) res("skip", tn, "whole program skipped")
 		else if (!inner[tn]) res("fail", tn, "exited 0 but printed no TAP result")
+		else if (t !~ /# SKIP/ && (tn in inner_plan) && inner_plan[tn] != inner[tn])
+			res("fail", tn, "planned " inner_plan[tn] " results, reported " inner[tn])
 		cur = ""
 	}
 	/^1\.\.[0-9]+$/ && !plan { plan = substr($0, 4) + 0 }
