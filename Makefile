@@ -45,7 +45,9 @@ host-tests:
 		$(MAKE) -s -C kmod test || rc=1; \
 		$(MAKE) -s -C uapi check || rc=1; \
 		$(MAKE) -s -C tools/profiles check || rc=1; \
-		bash tools/testvm/tests/verdict_test.sh || rc=1; exit $$rc
+		bash tools/testvm/tests/verdict_test.sh || rc=1; \
+		{ $(MAKE) -s -C tools/regctl && bash tools/regctl/tests/docs_test.sh; } || rc=1; \
+		exit $$rc
 
 modules:
 	@$(TESTVM) build $(TESTVM_OPTS)

@@ -47,7 +47,7 @@ case $(uname -r) in
 esac
 
 echo "TAP version 13"
-echo "1..39"
+echo "1..43"
 
 expect "version" 0 regctl --version
 has "version names regctl" "^regctl "
@@ -102,6 +102,8 @@ cp "$T/derived.profile" "$T/out"
 has "the derived profile has entries" "^\(hide\|fake\|pin\) "
 expect "capture --profile derived" 0 regctl capture --profile "$T/derived.profile" -o "$T/derived.capture"
 expect "the filtered view equals blessed/$other.txt" 0 regctl diff "$DIR/blessed/$other.txt" "$T/derived.capture"
+expect "derive -j" 0 regctl -j derive --target "$DIR/blessed/$other.txt"
+has "derive -j: JSON with the profile's text" '^{"target":.*"written":true,"profile":"'
 
 # check: without a profile this process's VMs would not load there; with it they would
 if [ $series = 6.1 ]; then
@@ -117,6 +119,8 @@ sleep 1000 &
 pid=$!
 expect "set-profile of the derived profile to another process" 0 regctl set-profile $pid "$T/derived.profile"
 expect "check with the derived profile: would load" 0 regctl check $pid --target "$DIR/blessed/$other.txt"
+expect "check -j" 0 regctl -j check $pid --target "$DIR/blessed/$other.txt"
+has "check -j: JSON, loads" '^{"pid":[0-9]*,.*"loads":true,"stops":0,"problems":\[\]}$'
 kill $pid
 
 # monitor sees an event (a pin of a register this host lacks)

@@ -26,6 +26,36 @@ static int load_capture(const char *path, struct rf_capture *c)
 	return EXIT_OK;
 }
 
+/*
+ * derive -j: what was derived, for whom, what could not be applied and
+ * why, and where the profile went (its text, without -o).
+ */
+static void derive_json(const char *target, const struct rf_capture *hosts, size_t n,
+			const char *why, int refused, const char *out, const char *text)
+{
+	size_t i;
+
+	printf("{\"target\":");
+	regctl_json_str(target);
+	printf(",\"hosts\":[");
+	for (i = 0; i < n; i++) {
+		printf("%s", i ? "," : "");
+		regctl_json_str(hosts[i].kernel);
+	}
+	printf("],\"refused\":%d,\"not_applied\":", refused);
+	regctl_json_lines(refused ? why : NULL);
+	printf(",\"written\":%s", out || text ? "true" : "false");
+	if (out) {
+		printf(",\"output\":");
+		regctl_json_str(out);
+	}
+	if (text) {
+		printf(",\"profile\":");
+		regctl_json_str(text);
+	}
+	printf("}\n");
+}
+
 int cmd_derive(int argc, char **argv)
 {
 	const char *target_path = NULL, *out = NULL;
@@ -35,8 +65,8 @@ int cmd_derive(int argc, char **argv)
 	struct rf_outfile o = { 0 };
 	struct rf_prof p;
 	FILE *f = stdout, *why;
-	char *whybuf = NULL, err[512];
-	size_t whylen = 0;
+	char *whybuf = NULL, *text = NULL, err[512];
+	size_t whylen = 0, textlen = 0;
 	int i, ret = EXIT_OK, refused;
 
 	for (i = 1; i < argc; i++) {
@@ -85,17 +115,21 @@ int cmd_derive(int argc, char **argv)
 	}
 	refused = rf_derive(&target, hosts, n, &p, why);
 	fclose(why);
-	fputs(whybuf, stderr);
+	/* -j: the reasons go into the JSON, not to stderr. */
+	if (!json)
+		fputs(whybuf, stderr);
 	if (refused < 0) {
 		fprintf(stderr, "%s: derive: %s\n", prog, strerror(-refused));
 		ret = EXIT_FAILED;
 		goto out;
 	}
 	if (refused && !partial) {
-		fprintf(stderr, "%s: derive: %d thing%s above cannot be made safe; no profile "
+		fprintf(stderr, "%s: derive: %d thing%s %s cannot be made safe; no profile "
 			"written (--partial writes the rest)\n", prog, refused,
-			refused == 1 ? "" : "s");
+			refused == 1 ? "" : "s", json ? "in not_applied" : "above");
 		ret = EXIT_FAILED;
+		if (json)
+			derive_json(target_path, hosts, n, whybuf, refused, NULL, NULL);
 		goto free_prof;
 	}
 	/* -o replaces the file only once the profile is whole. */
@@ -106,25 +140,39 @@ int cmd_derive(int argc, char **argv)
 			goto free_prof;
 		}
 		f = o.f;
+	} else if (json) {
+		/* The profile's text goes into the JSON. */
+		f = open_memstream(&text, &textlen);
+		if (!f) {
+			ret = EXIT_FAILED;
+			goto free_prof;
+		}
 	}
 	fprintf(f, "# derived by regctl from %s for %zu host capture%s%s\n", target_path, n,
 		n == 1 ? "" : "s", refused ? " (partial: not everything could be made safe)" : "");
 	if (refused) {
-		char *line, *save = NULL;
+		char *line, *save = NULL, *copy = strdup(whybuf);
 
-		for (line = strtok_r(whybuf, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
+		for (line = copy ? strtok_r(copy, "\n", &save) : NULL; line;
+		     line = strtok_r(NULL, "\n", &save))
 			fprintf(f, "# not applied: %s\n", line);
+		free(copy);
 	}
 	rf_prof_write(&p, f);
 	ret = refused ? EXIT_DIFFERS : EXIT_OK;
 	if (out && rf_outfile_commit(&o, err, sizeof(err))) {
 		fprintf(stderr, "%s: derive: %s\n", prog, err);
 		ret = EXIT_FAILED;
+	} else if (!out && json) {
+		fclose(f);
 	}
+	if (json && ret != EXIT_FAILED)
+		derive_json(target_path, hosts, n, whybuf, refused, out, out ? NULL : text);
 free_prof:
 	rf_prof_free(&p);
 out:
 	free(whybuf);
+	free(text);
 	free(hosts);
 	return ret;
 }
@@ -134,7 +182,10 @@ int cmd_check(int argc, char **argv)
 	struct regfilter_binding b = { 0 };
 	struct rf_capture dst, view;
 	struct regfilter *rf;
+	char *whybuf = NULL;
+	size_t whylen = 0;
 	int pid, ret, stops;
+	FILE *why;
 
 	if (argc != 4 || strcmp(argv[2], "--target"))
 		return regctl_usage("check");
@@ -162,13 +213,30 @@ int cmd_check(int argc, char **argv)
 	ret = regctl_capture_self(&view);
 	if (ret)
 		goto out;
-	stops = rf_check_view(&view, &dst, stdout);
-	if (stops)
+	why = json ? open_memstream(&whybuf, &whylen) : stdout;
+	if (!why) {
+		ret = EXIT_FAILED;
+		goto out;
+	}
+	stops = rf_check_view(&view, &dst, why);
+	if (json) {
+		fclose(why);
+		printf("{\"pid\":%d,\"target\":", pid);
+		regctl_json_str(argv[3]);
+		printf(",\"kernel\":");
+		regctl_json_str(dst.kernel);
+		printf(",\"loads\":%s,\"stops\":%d,\"problems\":", stops ? "false" : "true",
+		       stops);
+		regctl_json_lines(whybuf);
+		printf("}\n");
+		free(whybuf);
+	} else if (stops) {
 		printf("process %d: its VMs would not load on a host like %s (%s): %d register%s\n",
 		       pid, argv[3], dst.kernel, stops, stops == 1 ? "" : "s");
-	else
+	} else {
 		printf("process %d: its VMs would load on a host like %s (%s)\n", pid, argv[3],
 		       dst.kernel);
+	}
 	ret = stops ? EXIT_DIFFERS : EXIT_OK;
 out:
 	regfilter_binding_free(&b);

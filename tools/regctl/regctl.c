@@ -175,6 +175,29 @@ void regctl_json_str(const char *s)
 	putchar('"');
 }
 
+/* The lines of buf (each ended by a newline) as a JSON array of strings. */
+void regctl_json_lines(const char *buf)
+{
+	const char *nl;
+	char *line;
+	bool first = true;
+
+	putchar('[');
+	for (; buf && *buf; buf = nl + 1) {
+		nl = strchr(buf, '\n');
+		if (!nl)
+			nl = buf + strlen(buf) - 1;
+		line = strndup(buf, nl - buf + (*nl != '\n'));
+		if (!line)
+			break;
+		printf("%s", first ? "" : ",");
+		regctl_json_str(line);
+		free(line);
+		first = false;
+	}
+	putchar(']');
+}
+
 int main(int argc, char **argv)
 {
 	size_t i;

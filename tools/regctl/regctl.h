@@ -35,6 +35,7 @@ int regctl_connect(struct regfilter **rf);
 int regctl_parse_pid(const char *s, int *pid);
 int regctl_load_profile(const char *name, struct rf_prof *p);
 void regctl_json_str(const char *s);
+void regctl_json_lines(const char *buf);
 int regctl_usage(const char *cmd);
 
 int cmd_set_profile(int argc, char **argv);
