@@ -44,6 +44,42 @@ int regfilter_bad_entry(const struct regfilter *rf)
 	return rf->bad_entry;
 }
 
+/*
+ * libnl's error code as the errno it stands for, so that callers see what
+ * happened (an interrupted dump, a full socket buffer, a refused group)
+ * rather than one EIO for everything.  libnl folds ENOBUFS (the socket's
+ * receive buffer overflowed: messages were lost) into NLE_NOMEM; errno,
+ * left by the failed recvmsg(), tells them apart.
+ */
+static int rf_errno(int nle, int sys)
+{
+	static const struct {
+		int nle, err;
+	} map[] = {
+		{ NLE_INTR, EINTR },		{ NLE_DUMP_INTR, EINTR },
+		{ NLE_AGAIN, EAGAIN },		{ NLE_BAD_SOCK, EBADF },
+		{ NLE_EXIST, EEXIST },		{ NLE_INVAL, EINVAL },
+		{ NLE_RANGE, ERANGE },		{ NLE_MSGSIZE, EMSGSIZE },
+		{ NLE_MSG_TRUNC, EMSGSIZE },	{ NLE_OPNOTSUPP, EOPNOTSUPP },
+		{ NLE_AF_NOSUPPORT, EAFNOSUPPORT }, { NLE_OBJ_NOTFOUND, ENOENT },
+		{ NLE_NOATTR, ENOENT },		{ NLE_MSG_OVERFLOW, EOVERFLOW },
+		{ NLE_MSG_TOOSHORT, EBADMSG },	{ NLE_PARSE_ERR, EBADMSG },
+		{ NLE_SEQ_MISMATCH, EPROTO },	{ NLE_PROTO_MISMATCH, EPROTO },
+		{ NLE_BUSY, EBUSY },		{ NLE_NOACCESS, EACCES },
+		{ NLE_PERM, EPERM },		{ NLE_NODEV, ENODEV },
+	};
+	size_t i;
+
+	if (nle < 0)
+		nle = -nle;
+	if (nle == NLE_NOMEM)
+		return sys == ENOBUFS ? -ENOBUFS : -ENOMEM;
+	for (i = 0; i < ARRAY_SIZE(map); i++)
+		if (map[i].nle == nle)
+			return -map[i].err;
+	return -EIO;
+}
+
 static int rf_connect(struct regfilter **out)
 {
 	struct regfilter *rf = calloc(1, sizeof(*rf));
@@ -170,7 +206,7 @@ static int rf_transact(struct regfilter *rf, struct nl_msg *msg,
 	rf->bad_entry = -1;
 	ret = nl_send_auto(rf->sk, msg);
 	if (ret < 0) {
-		req.ret = -EIO;
+		req.ret = rf_errno(ret, errno);
 		goto out;
 	}
 	nl_cb_err(cb, NL_CB_CUSTOM, rf_error_cb, &req);
@@ -178,9 +214,11 @@ static int rf_transact(struct regfilter *rf, struct nl_msg *msg,
 	nl_cb_set(cb, NL_CB_ACK, NL_CB_CUSTOM, rf_ack_cb, &req);
 	if (valid)
 		nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, valid, arg);
-	while (req.ret > 0)
-		if (nl_recvmsgs(rf->sk, cb) < 0 && req.ret > 0)
-			req.ret = -EIO;
+	while (req.ret > 0) {
+		ret = nl_recvmsgs(rf->sk, cb);
+		if (ret < 0 && req.ret > 0)
+			req.ret = rf_errno(ret, errno);
+	}
 out:
 	nl_cb_put(cb);
 	nlmsg_free(msg);
@@ -520,10 +558,19 @@ int regfilter_events_open(struct regfilter **out)
 		return ret;
 	grp = genl_ctrl_resolve_grp(rf->sk, KVM_REGFILTER_FAMILY_NAME,
 				    KVM_REGFILTER_MCGRP_EVENTS);
-	if (grp < 0 || nl_socket_add_membership(rf->sk, grp)) {
+	if (grp < 0) {
 		regfilter_close(rf);
 		return -ENOENT;
 	}
+	/* The group needs CAP_SYS_ADMIN: EPERM, not "not loaded". */
+	ret = nl_socket_add_membership(rf->sk, grp);
+	if (ret) {
+		ret = rf_errno(ret, errno);
+		regfilter_close(rf);
+		return ret;
+	}
+	/* Room for bursts (a VM of many vcpus); a loss is still reported. */
+	nl_socket_set_buffer_size(rf->sk, 0, 1 << 20);
 	*out = rf;
 	return 0;
 }
@@ -575,10 +622,13 @@ int regfilter_event_next(struct regfilter *rf, struct regfilter_event *ev, int t
 	/* Multicast messages carry no sequence number of ours. */
 	nl_cb_set(cb, NL_CB_SEQ_CHECK, NL_CB_CUSTOM, rf_no_seq_check, NULL);
 	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, rf_event_cb, ev);
+	errno = 0;
 	ret = nl_recvmsgs(rf->sk, cb);
+	if (ret < 0)
+		ret = rf_errno(ret, errno);
 	nl_cb_put(cb);
 	if (ret < 0)
-		return -EIO;
+		return ret;
 	return ev->event == UINT32_MAX ? -EAGAIN : 0;
 }
 

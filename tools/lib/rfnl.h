@@ -65,7 +65,11 @@ int regfilter_list(struct regfilter *rf,
 
 /* Events, on a socket of their own. */
 int regfilter_events_open(struct regfilter **rf);
-/* Wait up to timeout_ms (-1: forever); -ETIMEDOUT if none came. */
+/*
+ * Wait up to timeout_ms (-1: forever); -ETIMEDOUT if none came, -ENOBUFS
+ * if events were lost (the socket's buffer overflowed; the socket goes on
+ * receiving).
+ */
 int regfilter_event_next(struct regfilter *rf, struct regfilter_event *ev, int timeout_ms);
 
 const char *regfilter_state_name(uint32_t state);

@@ -12,12 +12,18 @@ int cmd_monitor(int argc, char **argv)
 	struct regfilter_event ev;
 	struct regfilter *rf;
 	char name[REGNAME_MAX];
+	long lost = 0;
 	int ret;
 
 	(void)argv;
 	if (argc != 1)
 		return regctl_usage("monitor");
 	ret = regfilter_events_open(&rf);
+	if (ret == -EPERM) {
+		fprintf(stderr, "%s: monitor: the events are for CAP_SYS_ADMIN only (they name "
+			"every VM's process and registers); run it as root\n", prog);
+		return EXIT_PERM;
+	}
 	if (ret)
 		return ret == -ENOENT ? regctl_connect(&rf) : regctl_fail(NULL, ret, "monitor");
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -30,8 +36,18 @@ int cmd_monitor(int argc, char **argv)
 	fflush(stderr);
 	for (;;) {
 		ret = regfilter_event_next(rf, &ev, -1);
-		if (ret == -EAGAIN || ret == -ETIMEDOUT)
+		if (ret == -EAGAIN || ret == -ETIMEDOUT || ret == -EINTR)
 			continue;
+		/* As ip monitor: say that events were lost, and go on. */
+		if (ret == -ENOBUFS) {
+			lost++;
+			fprintf(stderr, "regctl monitor: events were lost (the socket's buffer "
+				"overflowed, %ld time%s so far); still listening\n", lost,
+				lost == 1 ? "" : "s");
+			if (json)
+				printf("{\"event\":\"lost\",\"times\":%ld}\n", lost);
+			continue;
+		}
 		if (ret)
 			break;
 		regname_format(ev.reg, name, sizeof(name));
