@@ -438,7 +438,9 @@ int rf_get_vms(struct rf_nl *nl, int pid, struct rf_vm_info *vms, int max)
 	int ret;
 
 	rf_msg_init(&scratch_msg, nl, KVM_REGFILTER_CMD_GET_VMS, NLM_F_DUMP);
-	rf_put_u32(&scratch_msg, KVM_REGFILTER_A_PID, pid);
+	/* No pid: every VM the caller may see (the family takes no pid 0). */
+	if (pid)
+		rf_put_u32(&scratch_msg, KVM_REGFILTER_A_PID, pid);
 	ret = rf_nl_transact(nl, &scratch_msg, vms_cb, &va);
 	return ret ? ret : va.n;
 }

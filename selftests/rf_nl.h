@@ -96,7 +96,7 @@ struct rf_vm_info {
 	struct { uint64_t reg; uint32_t state; } states[64];
 };
 
-/* The VMs of pid (at most max), or -errno. */
+/* The VMs of pid, or of every process if pid is 0 (at most max), or -errno. */
 int rf_get_vms(struct rf_nl *nl, int pid, struct rf_vm_info *vms, int max);
 
 struct rf_event {
