@@ -47,7 +47,7 @@ case $(uname -r) in
 esac
 
 echo "TAP version 13"
-echo "1..45"
+echo "1..47"
 
 expect "version" 0 regctl --version
 has "version names regctl" "^regctl "
@@ -162,6 +162,10 @@ cp "$T/monitor2.err" "$T/out"
 has "monitor says when events were lost" "events were lost"
 if kill -0 $mon 2>/dev/null; then ok "monitor goes on after a loss"; else nok "monitor goes on after a loss"; fi
 kill $mon 2>/dev/null
+
+# another network namespace: the family is not there, and regctl says why
+expect "in another network namespace: exit 3" 3 unshare -n regctl list
+has "in another network namespace: says so, and what to do" "initial network namespace.*nsenter"
 
 # the module not loaded (and the kernel not loading it: autoload_test.sh)
 if rmmod kvm_regfilter 2>/dev/null; then

@@ -25,7 +25,7 @@ int cmd_monitor(int argc, char **argv)
 		return EXIT_PERM;
 	}
 	if (ret)
-		return ret == -ENOENT ? regctl_connect(&rf) : regctl_fail(NULL, ret, "monitor");
+		return ret == -ENOENT ? regctl_no_family() : regctl_fail(NULL, ret, "monitor");
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	/*
 	 * Subscribed: every event from now on is printed.  Said on stderr,

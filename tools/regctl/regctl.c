@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "../lib/regnames.h"
 #include "regctl.h"
@@ -66,15 +67,43 @@ static void usage(FILE *f)
 	fprintf(f, "\n'%s <command> --help' for a command's arguments; see regctl(8).\n", prog);
 }
 
-int regctl_connect(struct regfilter **rf)
+/*
+ * The family is missing: the module is not loaded, or this process is in
+ * another network namespace than the host's initial one, the only one
+ * the family serves (a container, 'ip netns exec').  /sys/module is not
+ * namespaced, so it tells the two apart.
+ */
+int regctl_no_family(void)
 {
-	int ret = regfilter_open(rf);
+	char self[64] = "", init[64] = "";
+	ssize_t n;
 
-	if (ret == -ENOENT) {
+	if (access("/sys/module/kvm_regfilter", F_OK)) {
 		fprintf(stderr, "%s: the kvm_regfilter module is not loaded; load it with "
 			"'modprobe kvm_regfilter' (or 'insmod kvm_regfilter.ko')\n", prog);
 		return EXIT_NOMODULE;
 	}
+	n = readlink("/proc/self/ns/net", self, sizeof(self) - 1);
+	if (n > 0)
+		self[n] = 0;
+	n = readlink("/proc/1/ns/net", init, sizeof(init) - 1);
+	if (n > 0)
+		init[n] = 0;
+	fprintf(stderr, "%s: the kvm_regfilter module is loaded, but its netlink family "
+		"serves only the host's initial network namespace, and this process is in "
+		"%s (%s); run regctl in the host's network namespace, for example "
+		"'nsenter --net=/proc/1/ns/net regctl ...'\n", prog,
+		*self && *init && strcmp(self, init) ? "another one" : "perhaps another one",
+		*self ? self : "unknown");
+	return EXIT_NOMODULE;
+}
+
+int regctl_connect(struct regfilter **rf)
+{
+	int ret = regfilter_open(rf);
+
+	if (ret == -ENOENT)
+		return regctl_no_family();
 	if (ret) {
 		fprintf(stderr, "%s: cannot open a generic netlink socket: %s\n", prog,
 			strerror(-ret));

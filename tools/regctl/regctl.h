@@ -27,6 +27,8 @@ extern const char *prog;
 extern bool json;
 
 /* Report err (a -errno from libregfilter) for what, with the kernel's text. */
+/* The family cannot be resolved: say why (module, namespace); EXIT_NOMODULE. */
+int regctl_no_family(void);
 int regctl_fail(struct regfilter *rf, int err, const char *what);
 /* The same for a set-profile: also names the refused entry's line. */
 int regctl_fail_profile(struct regfilter *rf, int err, const char *what,
