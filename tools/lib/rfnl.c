@@ -216,7 +216,12 @@ static int rf_transact(struct regfilter *rf, struct nl_msg *msg,
 		nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, valid, arg);
 	while (req.ret > 0) {
 		ret = nl_recvmsgs(rf->sk, cb);
-		if (ret < 0 && req.ret > 0)
+		/*
+		 * Also after the dump's end: libnl reports a dump that was
+		 * interrupted by a change (NLM_F_DUMP_INTR, an inconsistent
+		 * list) only once it has read the NLMSG_DONE.
+		 */
+		if (ret < 0 && req.ret >= 0)
 			req.ret = rf_errno(ret, errno);
 	}
 out:
@@ -541,6 +546,7 @@ int regfilter_list(struct regfilter *rf,
 
 	if (!msg)
 		return -ENOMEM;
+	/* -EINTR: a change interrupted the dump, which may be inconsistent. */
 	ret = rf_transact(rf, msg, rf_list_cb, &la);
 	if (ret)
 		la.err = ret;

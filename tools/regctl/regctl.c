@@ -129,6 +129,10 @@ int regctl_fail(struct regfilter *rf, int err, const char *what)
 	if (err == -ESRCH)
 		fprintf(stderr, "%s: check the pid (a process, not a thread, in your pid "
 			"namespace)\n", prog);
+	if (err == -EINTR)
+		fprintf(stderr, "%s: the configuration changed while it was read (a profile "
+			"was set or cleared), so what was printed may be inconsistent; run the "
+			"command again\n", prog);
 	return EXIT_FAILED;
 }
 
