@@ -79,6 +79,7 @@ emulator_sid() {
 		mirror=${REGFILTER_MIRROR:-$(host_mirror debian)} ||
 			die "no Debian mirror found in /etc/apt/sources*; set REGFILTER_MIRROR"
 		rm -rf "$dir" "$dir.new"
+		mkdir -p "${dir%/*}"
 		step "emulator: sid's qemu-system-arm into $dir (one time)"
 		timed "sid emulator root" mmdebstrap --variant=apt --mode=root \
 			--aptopt='Acquire::Check-Valid-Until "false"' \

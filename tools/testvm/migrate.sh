@@ -110,7 +110,7 @@ migrate_side() {
 	[ "$role" != "${MIG_FAULT_SIDE:-}" ] || initrd=$MIG_FAULT_INITRD
 	t=$(date +%s)
 	# A side takes 10-40 s; a hung one should fail in minutes, not 15.
-	VM_APPEND="regfilter.role=$role regfilter.profile=$profile regfilter.machine=$machine" \
+	VM_APPEND="regfilter.role=$role regfilter.profile=$profile regfilter.machine=$machine${MIG_CORRUPT:+ regfilter.corrupt=$MIG_CORRUPT}" \
 	VM_ARGS="-drive file=$MIG_IMG,format=raw,if=virtio" \
 	REGFILTER_VM_MEM=2048 REGFILTER_VM_TIMEOUT=${REGFILTER_MIGRATE_TIMEOUT:-240} \
 		vm_start "$series" vhe "$initrd" migrate "$log"
@@ -192,6 +192,39 @@ migrate_one() {
 }
 declare -a MIG_LOCKUP MIG_LOCKUP_WHY MIG_STOPPED MIG_LEFT
 
+# migrate_state_self_check: the guest's own register check (counter.S)
+# proved able to fail.  The 6.12 -> 7.x scenario that migrates, with x23
+# of the loaded guest set to 0 through the destination QEMU's gdbstub
+# before it resumes: the guest must report "state BAD x23", and the rig
+# must call the scenario a failure for that reason.
+migrate_state_self_check() {
+	local name results why= line
+	[ "${REGFILTER_SELF_CHECK:-1}" = 1 ] || return 0
+	[[ " $KERNELS " == *" 6.12 "* && " $KERNELS " == *" 7.x "* ]] || return 0
+	[ -z "${MIGRATE_ONLY:-}" ] || return 0
+	name="rig: a guest register changed on the destination fails the scenario"
+	step "migration self-check: the guest's x23 set to 0 on the destination before it resumes"
+	results=$(mktemp)
+	MIG_LOCKUP=() MIG_LOCKUP_WHY=() MIG_STOPPED=() MIG_LEFT=()
+	MIG_RESULTS=$results MIG_TAG=statecheck MIG_CORRUPT_DST=x23 \
+		migrate_one 6.12 7.x bookworm bookworm virt linux-7.x-view none fail
+	line=$(grep -P '^(pass|fail)\tmigrate .*expected fail\t' "$results" | head -n 1)
+	if ! grep -q '^@@@ corrupted: x23 .*X23=0000000000000000' \
+		"$O"/testvm/logs/migrate-statecheck-*-dst.log.txt 2>/dev/null; then
+		why="the destination did not set x23 (see its log)"
+	elif [[ "$line" != pass* || "$line" != *'state BAD x23'* ]]; then
+		why="the judge did not fail it for x23: ${line:-no outcome}"
+	fi
+	if [ -z "$why" ]; then
+		printf 'pass\t%s\t%s\n' "$name" "$(echo "$line" | cut -f3)" >>"$MIG_RESULTS"
+		step "migration self-check: passed (the guest said state BAD x23, the scenario failed for it)"
+	else
+		printf 'fail\t%s\t%s\n' "$name" "$why" >>"$MIG_RESULTS"
+		step "migration self-check: FAILED: $why"
+	fi
+	rm -f "$results"
+}
+
 # migrate_self_check: the rig proves it gets past a host that locks up in
 # a migration scenario (issue: a locked-up host kept running and every
 # later scenario failed on its disk image).  The 6.12 -> 7.x scenario with
@@ -248,7 +281,7 @@ migrate_self_check() {
 
 migrate_one_try() {
 	local from=$1 to=$2 sq=$3 dq=$4 machine=$5 sp=$6 dp=$7 expect=$8 said
-	local name log src dst before after status incoming event outcome detail
+	local name log src dst before after status incoming event outcome detail gstate
 	local t=$(date +%s) secs res filter
 	filter="src=$sp dst=$dp"
 	name="$from -> $to, QEMU $sq -> $dq, $machine, profile $filter"
@@ -262,18 +295,23 @@ migrate_one_try() {
 	before=$(at "$src" "guest before" | sed -n 's/^count //p')
 	status=$(at "$src" "migrate status")
 	step "  source ($from) done in ${SIDE_SECS}s: QEMU $(qemu_label "$src" "$sq"); counter at 0x${before:-?}; migration ${status:-did not run}"
-	migrate_side "$to" "$dq" dst "$dp" "$machine" "$log-dst.log"
+	MIG_CORRUPT=${MIG_CORRUPT_DST:-} migrate_side "$to" "$dq" dst "$dp" "$machine" "$log-dst.log"
 	incoming=$(at "$dst" incoming)
 	after=$(at "$dst" "guest after" | sed -n 's/^count //p')
+	gstate=$(at "$dst" "guest state")
 	step "  destination ($to) done in ${SIDE_SECS}s: QEMU $(qemu_label "$dst" "$dq"); incoming ${incoming:-?}${after:+, counter resumed at 0x$after}"
 	grep -h -e '^@@@ qemu: ' -e '^@@@ event: ' "$dst" "$src" 2>/dev/null |
 		sed 's/^@@@ qemu: /    QEMU says: /; s/^@@@ event: /    regfilter event: /' | head -n 8 || true
 	# The strict case: the destination's filter reports the refusal.
 	event=$(grep -h '^@@@ event: strict-write-refused' "$dst" 2>/dev/null | head -n 1 | sed 's/^@@@ event: //' || true)
 	if [ "$status" = completed ] && [ "$incoming" = loaded ] && [ -n "$after" ] && [ -n "$before" ] &&
-		[ $((16#$after)) -gt $((16#$before)) ] && [ $((16#$after)) -le $((16#$before + 2)) ]; then
+		[ $((16#$after)) -gt $((16#$before)) ] && [ $((16#$after)) -le $((16#$before + 2)) ] &&
+		[ "$gstate" = ok ]; then
 		outcome=ok
-		detail="migrated; counter 0x$before -> 0x$after"
+		detail="migrated; counter 0x$before -> 0x$after; x22-x28, TPIDR_EL0, TPIDRRO_EL0, TPIDR_EL1, CNTV_CVAL_EL0 held"
+	elif [ "$incoming" = loaded ] && [ -n "$gstate" ] && [ "$gstate" != ok ]; then
+		outcome=fail
+		detail="resumed with a register changed: the guest says \"$gstate\""
 	else
 		outcome=fail
 		# QEMU's own words: its error lines, destination first.
@@ -335,6 +373,7 @@ migrate_all() {
 	MIG_RESULTS=$O/testvm/migrate.results
 	: >"$MIG_RESULTS"
 	migrate_self_check
+	migrate_state_self_check
 	{
 		echo "| migration | QEMU (source -> destination) | machine | filter | expected | outcome | what happened | time |"
 		echo "|---|---|---|---|---|---|---|---|"
@@ -359,6 +398,21 @@ cmd_migrate() {
 	cmd_build
 	migrate_all
 	qemu_policy_all
+	run_summary
+}
+
+# The rig's migration self-checks alone (a lockup, a changed register).
+cmd_migrate_self_check() {
+	cmd_setup
+	KERNELS="6.12 7.x" cmd_fetch
+	KERNELS="6.12 7.x" cmd_build
+	KERNELS="6.12 7.x"
+	MIGRATE_ONLY="6.12 7.x bookworm bookworm virt none none ok" migrate_build
+	MIG_RESULTS=$O/testvm/migrate-self-check.results
+	: >"$MIG_RESULTS"
+	migrate_self_check
+	migrate_state_self_check
+	account "$MIG_RESULTS"
 	run_summary
 }
 
