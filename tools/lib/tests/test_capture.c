@@ -12,15 +12,8 @@
 #include <unistd.h>
 
 #include "../capture.h"
+#include "tap.h"
 
-static int tests, failures;
-
-static void check(int ok, const char *what)
-{
-	tests++;
-	failures += !ok;
-	printf("%sok %d - %s\n", ok ? "" : "not ", tests, what);
-}
 
 static char *tmpfile_with(const char *text)
 {
@@ -162,5 +155,5 @@ int main(void)
 		rf_capture_free(&y);
 	}
 	rf_capture_free(&c);
-	return failures || tests != 19;
+	return tap_done() || tests != 19;
 }

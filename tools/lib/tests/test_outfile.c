@@ -14,15 +14,8 @@
 #include <sys/stat.h>
 
 #include "../outfile.h"
+#include "tap.h"
 
-static int tests, failures;
-
-static void check(int ok, const char *what)
-{
-	tests++;
-	failures += !ok;
-	printf("%sok %d - %s\n", ok ? "" : "not ", tests, what);
-}
 
 static char dir[64];
 
@@ -110,5 +103,5 @@ int main(void)
 	snprintf(sub, sizeof(sub), "rm -rf '%s'", dir);
 	if (system(sub))
 		printf("# could not remove %s\n", dir);
-	return failures ? 1 : 0;
+	return tap_done();
 }

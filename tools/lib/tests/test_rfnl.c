@@ -8,15 +8,8 @@
 #include <stdio.h>
 
 #include "../rfnl.h"
+#include "tap.h"
 
-static int tests, failures;
-
-static void check(int ok, const char *what)
-{
-	tests++;
-	failures += !ok;
-	printf("%sok %d - %s\n", ok ? "" : "not ", tests, what);
-}
 
 int main(void)
 {
@@ -34,5 +27,5 @@ int main(void)
 	check(regfilter_entry_at(offs, 3, 220, end) == -1 &&
 	      regfilter_entry_at(offs, 3, 5000, end) == -1, "past the message: none");
 	check(regfilter_entry_at(offs, 0, 60, end) == -1, "no entries: none");
-	return failures ? 1 : 0;
+	return tap_done();
 }

@@ -14,15 +14,8 @@
 #include <sys/socket.h>
 
 #include "../rfnl.c"
+#include "tap.h"
 
-static int tests, failures;
-
-static void check(int ok, const char *what)
-{
-	tests++;
-	failures += !ok;
-	printf("%sok %d - %s\n", ok ? "" : "not ", tests, what);
-}
 
 #define FAMILY	0x42	/* any type: the peer answers whatever it is asked */
 
@@ -138,5 +131,5 @@ int main(void)
 	check(ret == -EINTR, "a dump interrupted by a change (NLM_F_DUMP_INTR): EINTR");
 	if (ret != -EINTR)
 		printf("# returned %d (%s), %d bindings\n", ret, strerror(-ret), seen);
-	return failures ? 1 : 0;
+	return tap_done();
 }
