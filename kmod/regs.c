@@ -491,15 +491,17 @@ static bool rf_fast_pass(struct kvm_vcpu *vcpu, u64 id)
  * list changed (rf_vm_id_check()).  Pins already written stay: the VMM's
  * write is the newer.
  *
- * A VMM writes back what it read: QEMU reads every ID register at vcpu
- * init and writes them all at each register sync before the guest runs
- * (a restore, a reset).  Those writes change nothing, and asking KVM for
- * its list after each of them would cost a mapping in the caller's
- * address space per sync; so the values read and written are remembered
- * and only a change marks the VM.  The value is read back from the
- * caller's memory, which a sibling thread can rewrite: a VMM that does so
- * misleads the filter about its own VM only, with nothing for the kernel
- * to lose (a stale list is still a list of the VM's own registers).
+ * A VMM writes back what it read: QEMU writes every ID register at each
+ * register sync before the guest runs (a restore, a reset).  Those writes
+ * change nothing, and asking KVM for its list after each of them would
+ * cost a mapping in the caller's address space per sync; so the values
+ * written are remembered and only a change marks the VM (the first write
+ * of each register marks it too: one check of KVM's list per VM).  Reads
+ * are not followed: a GET is the hot path of every sync, and a value read
+ * tells nothing the first write would not.  The value is read back from
+ * the caller's memory, which a sibling thread can rewrite: a VMM that does
+ * so misleads the filter about its own VM only, with nothing for the
+ * kernel to lose (a stale list is still a list of the VM's own registers).
  * After the first run KVM takes only unchanged values, so nothing is
  * remembered then.
  */
@@ -512,18 +514,15 @@ static void rf_id_access(struct kvm_vcpu *vcpu, unsigned int cmd,
 	bool known;
 	u64 addr, val = 0;
 
-	if (!rf_is_id_reg(id) || vcpu_has_run_once(vcpu))
+	if (cmd != KVM_SET_ONE_REG || !rf_is_id_reg(id) || vcpu_has_run_once(vcpu))
 		return;
 	known = !get_user(addr, &ur->addr) &&
 		!get_user(val, (u64 __user *)u64_to_user_ptr(addr));
-	if (!known && cmd != KVM_SET_ONE_REG)
-		return;
 	rcu_read_lock();
 	vm = rf_vm_find_rcu(vcpu->kvm);
 	if (vm) {
 		spin_lock(&vm->id_lock);
-		if (cmd == KVM_SET_ONE_REG &&
-		    (!known || !(vm->id_known & BIT(i)) || vm->id_vals[i] != val))
+		if (!known || !(vm->id_known & BIT(i)) || vm->id_vals[i] != val)
 			WRITE_ONCE(vm->id_dirty, true);
 		if (known) {
 			vm->id_vals[i] = val;

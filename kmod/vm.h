@@ -72,8 +72,8 @@ struct rf_vm {
 	bool sealed;
 	/*
 	 * An ID register was written before the first run with a value
-	 * other than the one last seen (regs.c, rf_id_access()).  The values
-	 * last read or written through KVM, indexed by the register's low
+	 * other than the one last written (regs.c, rf_id_access()).  The
+	 * values last written through KVM, indexed by the register's low
 	 * six bits (op0 3, op1 0, CRn 0), are kept under id_lock; on 6.12
 	 * and 7.x KVM's ID registers are the VM's, not a vcpu's.
 	 */

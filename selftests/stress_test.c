@@ -6,9 +6,15 @@
  * for it), while other threads force profile changes and clears, dump
  * bindings and VMs, listen to events, make and destroy VMs, fork processes
  * that bind themselves and exit mid-work, and try to unload the module.
+ * Beside them, a VM that never runs has an ID register written again and
+ * again (as a VMM applies a CPU model before the first KVM_RUN) while a
+ * helper lists its vcpus, reads and writes its fakes and initialises them:
+ * the module evaluates its entries again after each change, racing all of
+ * the above.
  *
  * Judged by what a VMM sees: every list a vcpu is given equals the list
- * of one of the profiles (or KVM's own, when cleared), every error is one
+ * of one of the profiles (or KVM's own, when cleared), the list asked for
+ * right after an ID register write follows that write, every error is one
  * the moment allows, rmmod never succeeds while vcpus are open, and the
  * kernel log stays clean (the rig scans it; under the debug kernel that
  * includes KASAN, lockdep, RCU and kmemleak).  REGFILTER_STRESS_SECONDS
@@ -41,14 +47,23 @@
 #define FAKE_B0			SYSREG(3, 0, 15, 13, 0)
 #define FAKE_B1			SYSREG(3, 0, 15, 13, 1)
 #define RF_PSCI_VERSION		0x6030000000140000ULL
+#define ID_AA64DFR0_EL1		SYSREG(3, 0, 0, 5, 0)
+#define DEBUGVER_MASK		0xfULL
+#define DEBUGVER_V8		0x6ULL	/* Armv8.0 debug: KVM's lowest */
 
 #define NR_VMS		4
 #define VCPUS_PER_VM	16
 #define NR_DRIVERS	8
 #define NR_VCPUS	(NR_VMS * VCPUS_PER_VM)
 
-static const struct rf_test_entry profile_a[] = {
-	{ .reg = CONTEXTIDR_EL1, .action = KVM_REGFILTER_ACTION_HIDE },
+/*
+ * a's hide holds while ID_AA64DFR0_EL1.DebugVer is the CPU's own (the
+ * guard's value is read at the start): only the ID side's VM ever lowers
+ * it, and there the hide comes and goes with each write.
+ */
+static struct rf_test_entry profile_a[] = {
+	{ .reg = CONTEXTIDR_EL1, .action = KVM_REGFILTER_ACTION_HIDE, .guard = true,
+	  .guard_reg = ID_AA64DFR0_EL1, .guard_mask = DEBUGVER_MASK },
 	{ .reg = FAKE_A, .action = KVM_REGFILTER_ACTION_FAKE, .value = 0xa },
 };
 
@@ -60,10 +75,19 @@ static const struct rf_test_entry profile_b[] = {
 	{ .reg = RF_PSCI_VERSION, .action = KVM_REGFILTER_ACTION_PIN, .value = 0x10000 },
 };
 
-/* The lists a vcpu may be given: KVM's own, under a, under b. */
+/*
+ * The lists a vcpu may be given: KVM's own, under a, under b, and under a
+ * with its guard failed (DebugVer lowered: the ID side's VM only).
+ */
+enum { L_KVM, L_A, L_B, L_A_UNGUARDED, NR_LISTS };
+#ifndef BIT
+#define BIT(n)		(1UL << (n))
+#endif
+#define LISTS_DRIVEN	(BIT(L_KVM) | BIT(L_A) | BIT(L_B))
+#define LISTS_ANY	(BIT(NR_LISTS) - 1)
 struct allowed {
-	uint64_t *ids[3];
-	uint64_t n[3];
+	uint64_t *ids[NR_LISTS];
+	uint64_t n[NR_LISTS];
 };
 
 static int cmp_u64(const void *a, const void *b)
@@ -89,13 +113,14 @@ static void make_allowed(uint64_t **out, uint64_t *nout, const struct kvm_reg_li
 	*nout = n;
 }
 
-static bool list_allowed(const struct allowed *a, struct kvm_reg_list *l)
+/* Is l one of the lists in `which` (a mask of BIT(L_*))? */
+static bool list_allowed(const struct allowed *a, struct kvm_reg_list *l, unsigned long which)
 {
 	int k;
 
 	qsort(l->reg, l->n, 8, cmp_u64);
-	for (k = 0; k < 3; k++)
-		if (l->n == a->n[k] && !memcmp(l->reg, a->ids[k], l->n * 8))
+	for (k = 0; k < NR_LISTS; k++)
+		if ((which & BIT(k)) && l->n == a->n[k] && !memcmp(l->reg, a->ids[k], l->n * 8))
 			return true;
 	return false;
 }
@@ -112,8 +137,9 @@ static bool stop;
  * What each thread is doing, and its tid: a thread still busy long after
  * the stop is named, with its kernel stack, instead of hanging the run.
  */
-#define NR_SIDES	5
-#define NR_THREADS	(NR_DRIVERS + NR_SIDES)
+#define NR_SIDES	6
+/* The ID side's helper has the last slot. */
+#define NR_THREADS	(NR_DRIVERS + NR_SIDES + 1)
 static const char *doing[NR_THREADS];
 static pid_t tids[NR_THREADS];
 static __thread int slot;
@@ -169,7 +195,7 @@ static void drive_list(struct driver *d, int fd)
 		note_error(&d->s, "list", ret);
 	} else {
 		d->s.lists++;
-		if (!list_allowed(&allowed, l) && !d->s.bad_lists++)
+		if (!list_allowed(&allowed, l, LISTS_DRIVEN) && !d->s.bad_lists++)
 			snprintf(d->s.first_error, sizeof(d->s.first_error),
 				 "a list of %llu registers that no profile gives",
 				 (unsigned long long)l->n);
@@ -260,6 +286,7 @@ static void *driver_fn(void *arg)
 struct side {
 	int slot;
 	long ops, errors;
+	long helper_ops, helper_lists;	/* the ID side's helper */
 	double max_s;		/* the slowest request or round */
 	char first_error[320];
 };
@@ -481,6 +508,214 @@ static void *rmmod_fn(void *arg)
 	return NULL;
 }
 
+/*
+ * A VM that never runs, its ID_AA64DFR0_EL1 written again and again: the
+ * side writes (on 6.12 and 7.x lowering DebugVer and raising it back; 6.1
+ * takes no change of it, so there the same value is written), and after
+ * each write the list it asks for must follow: under a, CONTEXTIDR_EL1 is
+ * hidden only while DebugVer is the CPU's.  A helper meanwhile lists the
+ * other vcpus, reads and writes fakes and initialises vcpus, each list
+ * being one of the four.  A VM lives for ID_WRITES writes.
+ */
+#define ID_VCPUS	4
+#define ID_WRITES	64
+
+static uint64_t dfr0;		/* the CPU's, read at the start */
+static bool dfr0_lowerable;	/* the kernel lets userspace lower DebugVer */
+
+struct id_vm {
+	struct test_vm *vm;
+	int fd[ID_VCPUS];
+	bool stop;
+	unsigned int seed;
+	long ops, lists, errors;
+	char first_error[320];
+};
+
+/*
+ * KVM_GET_REG_LIST as QEMU asks: 0 and the list, -E2BIG (the list changed
+ * between count and fetch), or -errno.
+ */
+static int fetch_list(int fd, struct kvm_reg_list **out)
+{
+	struct kvm_reg_list probe = { .n = 0 }, *l;
+
+	if (ioctl(fd, KVM_GET_REG_LIST, &probe) == 0)
+		return -EINVAL;
+	if (errno != E2BIG)
+		return -errno;
+	l = calloc(1, sizeof(*l) + probe.n * 8);
+	l->n = probe.n;
+	if (ioctl(fd, KVM_GET_REG_LIST, l) < 0) {
+		int err = errno;
+
+		free(l);
+		return -err;
+	}
+	*out = l;
+	return 0;
+}
+
+static void id_helper_error(struct id_vm *w, const char *what, int err)
+{
+	if (!w->errors++)
+		snprintf(w->first_error, sizeof(w->first_error), "%s: %s", what,
+			 strerror(err));
+}
+
+static void *id_helper_fn(void *arg)
+{
+	static const uint64_t fakes[] = { FAKE_A, FAKE_B0 };
+	struct id_vm *w = arg;
+	struct kvm_reg_list *l;
+	uint64_t val;
+	int fd, ret;
+
+	thread_start(NR_THREADS - 1);
+	while (!__atomic_load_n(&w->stop, __ATOMIC_RELAXED)) {
+		fd = w->fd[rand_r(&w->seed) % ID_VCPUS];
+		switch (rand_r(&w->seed) % 4) {
+		case 0:
+			at("ID VM helper: KVM_GET_REG_LIST");
+			ret = fetch_list(fd, &l);
+			if (ret == -E2BIG)
+				break;
+			if (ret) {
+				id_helper_error(w, "list", -ret);
+				break;
+			}
+			w->lists++;
+			if (!list_allowed(&allowed, l, LISTS_ANY))
+				id_helper_error(w, "a list that no profile gives", EINVAL);
+			free(l);
+			break;
+		case 1:
+			at("ID VM helper: KVM_GET_ONE_REG, KVM_SET_ONE_REG of a fake");
+			ret = test_get_reg(fd, fakes[rand_r(&w->seed) % 2], &val);
+			if (!ret)
+				ret = test_set_reg(fd, fakes[rand_r(&w->seed) % 2], val);
+			/* Absent under the profile of the moment. */
+			if (ret && ret != -ENOENT)
+				id_helper_error(w, "fake GET/SET", -ret);
+			break;
+		case 2:
+			at("ID VM helper: KVM_GET_ONE_REG ID_AA64DFR0_EL1");
+			ret = test_get_reg(fd, ID_AA64DFR0_EL1, &val);
+			if (ret)
+				id_helper_error(w, "GET ID_AA64DFR0_EL1", -ret);
+			else if ((val & ~DEBUGVER_MASK) != (dfr0 & ~DEBUGVER_MASK))
+				id_helper_error(w, "ID_AA64DFR0_EL1 beyond DebugVer", EINVAL);
+			break;
+		default:
+			at("ID VM helper: KVM_ARM_VCPU_INIT");
+			ret = test_vcpu_init(w->vm, fd);
+			if (ret)
+				id_helper_error(w, "KVM_ARM_VCPU_INIT", -ret);
+			break;
+		}
+		w->ops++;
+	}
+	return NULL;
+}
+
+static void *id_writes_fn(void *arg)
+{
+	struct side *s = arg;
+	struct kvm_reg_list *l;
+	struct test_vm vm;
+	struct id_vm w;
+	pthread_t helper;
+	uint64_t val;
+	int i, k, ret;
+
+	thread_start(s->slot);
+	while (!__atomic_load_n(&stop, __ATOMIC_RELAXED)) {
+		at("ID VM: create");
+		memset(&w, 0, sizeof(w));
+		w.vm = &vm;
+		w.seed = s->ops + 1;
+		if (test_vm_create(&vm)) {
+			side_error(s, "ID VM: KVM_CREATE_VM", errno);
+			break;
+		}
+		for (k = 0; k < ID_VCPUS; k++) {
+			w.fd[k] = test_vcpu_add(&vm, k);
+			if (w.fd[k] < 0) {
+				side_error(s, "ID VM: vcpu", -w.fd[k]);
+				goto out_vm;
+			}
+		}
+		if (pthread_create(&helper, NULL, id_helper_fn, &w)) {
+			side_error(s, "ID VM: helper thread", errno);
+			goto out_vm;
+		}
+		for (i = 0; i < ID_WRITES && !__atomic_load_n(&stop, __ATOMIC_RELAXED); i++) {
+			bool lowered = dfr0_lowerable && (i & 1);
+			int fd = w.fd[i % ID_VCPUS];
+			unsigned long want;
+
+			val = lowered ? (dfr0 & ~DEBUGVER_MASK) | DEBUGVER_V8 : dfr0;
+			at("ID VM: KVM_SET_ONE_REG ID_AA64DFR0_EL1");
+			ret = test_set_reg(fd, ID_AA64DFR0_EL1, val);
+			if (ret) {
+				side_error(s, "ID VM: SET ID_AA64DFR0_EL1", -ret);
+				break;
+			}
+			at("ID VM: KVM_GET_REG_LIST after the write");
+			do
+				ret = fetch_list(fd, &l);
+			while (ret == -E2BIG);
+			if (ret) {
+				side_error(s, "ID VM: list after the write", -ret);
+				break;
+			}
+			want = BIT(L_KVM) | BIT(L_B) | BIT(lowered ? L_A_UNGUARDED : L_A);
+			if (!list_allowed(&allowed, l, want))
+				side_error(s, lowered ? "ID VM: list not following DebugVer 6" :
+					   "ID VM: list not following DebugVer restored", 0);
+			free(l);
+			s->ops++;
+		}
+		__atomic_store_n(&w.stop, true, __ATOMIC_RELAXED);
+		pthread_join(helper, NULL);
+		if (w.errors)
+			side_error(s, w.first_error, 0);
+		s->helper_ops += w.ops;
+		s->helper_lists += w.lists;
+out_vm:
+		at("ID VM: destroy");
+		while (k-- > 0)
+			close(w.fd[k]);
+		test_vm_destroy(&vm);
+		if (s->errors)
+			break;
+	}
+	return NULL;
+}
+
+/* The CPU's ID_AA64DFR0_EL1, and whether this kernel lets it be lowered. */
+static int read_dfr0(void)
+{
+	struct test_vm vm;
+	uint64_t low;
+	int fd, ret;
+
+	ret = test_vm_create(&vm);
+	if (ret)
+		return ret;
+	fd = test_vcpu_add(&vm, 0);
+	ret = fd < 0 ? fd : test_get_reg(fd, ID_AA64DFR0_EL1, &dfr0);
+	if (!ret) {
+		low = (dfr0 & ~DEBUGVER_MASK) | DEBUGVER_V8;
+		dfr0_lowerable = (dfr0 & DEBUGVER_MASK) > DEBUGVER_V8 &&
+				 !test_set_reg(fd, ID_AA64DFR0_EL1, low);
+	}
+	if (fd >= 0)
+		close(fd);
+	test_vm_destroy(&vm);
+	return ret;
+}
+
 /* Join a thread, or after `seconds` say what it is stuck in and where. */
 static bool join_or_tell(struct __test_metadata *_metadata, pthread_t t, int s,
 			 int seconds)
@@ -527,8 +762,10 @@ TEST_F_TIMEOUT(stress, everything_at_once, 900)
 	static const char *const side_names[] = {
 		"profile changes", "dumps", "VMs made and destroyed",
 		"processes bound and exited", "rmmod attempts",
+		"ID register writes before the first run, each followed by a list",
 	};
-	void *(*side_fns[])(void *) = { config_fn, dump_fn, churn_fn, exiter_fn, rmmod_fn };
+	void *(*side_fns[])(void *) = { config_fn, dump_fn, churn_fn, exiter_fn, rmmod_fn,
+					id_writes_fn };
 	struct side side[NR_SIDES] = { 0 };
 	pthread_t dt[NR_DRIVERS], st[NR_SIDES];
 	struct kvm_reg_list *kl;
@@ -537,6 +774,15 @@ TEST_F_TIMEOUT(stress, everything_at_once, 900)
 	int stuck = 0;
 	double t0;
 
+	ASSERT_EQ(0, read_dfr0());
+	profile_a[0].guard_value = dfr0 & DEBUGVER_MASK;
+	TH_LOG("ID_AA64DFR0_EL1 0x%llx: DebugVer %llu, %s", (unsigned long long)dfr0,
+	       (unsigned long long)(dfr0 & DEBUGVER_MASK),
+	       dfr0_lowerable ? "lowered to 6 and raised back by the ID side" :
+	       "which this kernel does not let userspace lower: the ID side writes it unchanged");
+	/* 6.12 and 7.x take a lower DebugVer (KVM's writable ID registers). */
+	if (strcmp(test_kernel_series() ?: "", "6.1"))
+		ASSERT_TRUE(dfr0_lowerable);
 	kl = test_unbound_reg_list();
 	ASSERT_NE(NULL, kl);
 	allowed.ids[0] = calloc(kl->n, 8);
@@ -545,6 +791,7 @@ TEST_F_TIMEOUT(stress, everything_at_once, 900)
 	qsort(allowed.ids[0], kl->n, 8, cmp_u64);
 	make_allowed(&allowed.ids[1], &allowed.n[1], kl, CONTEXTIDR_EL1, fakes_a, 1);
 	make_allowed(&allowed.ids[2], &allowed.n[2], kl, TPIDR_EL1, fakes_b, 2);
+	make_allowed(&allowed.ids[3], &allowed.n[3], kl, 0, fakes_a, 1);
 
 	ASSERT_EQ(0, rf_nl_open(&nl));
 	ASSERT_EQ(0, rf_set_profile(&nl, getpid(), 0, profile_a, 2));
@@ -614,6 +861,9 @@ TEST_F_TIMEOUT(stress, everything_at_once, 900)
 		EXPECT_EQ(0, side[i].errors);
 		EXPECT_LT(0, side[i].ops);
 	}
+	TH_LOG("ID side's helper: %ld ops on the same VMs, %ld lists",
+	       side[NR_SIDES - 1].helper_ops, side[NR_SIDES - 1].helper_lists);
+	EXPECT_LT(0, side[NR_SIDES - 1].helper_lists);
 	TH_LOG("%d vcpus in %d VMs, %.0f s: %ld lists (%ld asked again after a change)",
 	       NR_VCPUS, NR_VMS, time(NULL) - t0, total.lists, total.retries);
 	TH_LOG("%ld GETs, %ld SETs, %ld inits, %ld runs", total.gets, total.sets,

@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
-# A debug build of Debian's own 6.12 arm64 kernel for the emulated test
-# hosts: the same source (linux-source-6.12 of the version the rig boots)
-# and Debian's own config, with KASAN, kmemleak, lockdep (PROVE_LOCKING,
+# Debug builds of Debian's own 6.12 and 7.x arm64 kernels for the emulated
+# test hosts: the same source (linux-source-6.12 or linux-source-7.N of the
+# version the rig boots) and Debian's own config, with KASAN, kmemleak, lockdep (PROVE_LOCKING,
 # PROVE_RCU), DEBUG_ATOMIC_SLEEP, DEBUG_LIST and UBSAN switched on, so that
 # a memory, locking or RCU bug of the module shows as a report in the host's
 # kernel log instead of passing silently on the stock kernel.
@@ -43,8 +43,18 @@
 # with -m 2048 and a longer timeout, lockup_watch's kernel_resolve) is
 # issue 12's next step.
 
+# The series the functions below work on (debug_kernel_select).
 DEBUG_KERNEL_SERIES=6.12
+DEBUG_KERNEL_ALL="6.12 7.x"
 DEBUG_KERNEL_SUFFIX=-debug
+
+# debug_kernel_select SERIES: work on SERIES's debug kernel from now on.
+debug_kernel_select() {
+	case " $DEBUG_KERNEL_ALL " in
+	*" $1 "*) DEBUG_KERNEL_SERIES=$1 ;;
+	*) die "no debug kernel for series '$1' (there are: $DEBUG_KERNEL_ALL)" ;;
+	esac
+}
 
 # The modules the hosts load (initramfs_for copies these into migration
 # hosts; in 6.12 only virtio_blk is a module, the others are built in and
@@ -92,6 +102,18 @@ CONFIG_DEBUG_INFO=n
 CONFIG_DEBUG_INFO_BTF=n
 CONFIG_SYSTEM_TRUSTED_KEYS=""
 '
+
+# What one series needs besides.  7.x: Debian's config names its signing
+# key by a path of its own package build (output/signing_key.pem); the
+# default path makes the build generate a throwaway key as 6.12's does.
+# Debian builds 7.x with gcc 16 (in sid); this build uses the host's
+# cross gcc 12, as the module built against it does, and drops what
+# olddefconfig finds that compiler cannot do (and Rust: no rustc here).
+debug_kernel_series_fragment() {
+	case $DEBUG_KERNEL_SERIES in
+	7.x) echo 'CONFIG_MODULE_SIG_KEY="certs/signing_key.pem"' ;;
+	esac
+}
 
 # The debug options.
 # - KASAN generic, inline: the checks are emitted in place rather than as a
@@ -142,6 +164,10 @@ debug_kernel_resolve() {
 	local KREL KVER KDIR SERIES PKG_HEADERS PKG_COMMON PKG_KBUILD PKG_IMAGE PKG_MODULES
 	kernel_resolve "$DEBUG_KERNEL_SERIES"
 	DEBUG_BASE_KREL=$KREL
+	# 6.x ships its config in /boot, 7.x only in its headers.
+	DEBUG_BASE_CONFIG=$KDIR/root/boot/config-$KREL
+	[ -f "$DEBUG_BASE_CONFIG" ] ||
+		DEBUG_BASE_CONFIG=$KDIR/root/usr/src/linux-headers-$KREL/.config
 	DEBUG_BASE_KDIR=$KDIR
 	DEBUG_SRC_VER=$KVER
 	DEBUG_KREL=$KREL$DEBUG_KERNEL_SUFFIX
@@ -159,7 +185,9 @@ debug_kernel_dir() {
 # the same package, into another folder, so it cannot serve here; the
 # package itself comes from the same download cache.
 debug_kernel_source() {
-	local pkg=linux-source-$DEBUG_KERNEL_SERIES deb s
+	local pkg deb s
+	# linux-source-6.12, linux-source-7.2: the release's first two numbers.
+	pkg=linux-source-$(echo "$DEBUG_BASE_KREL" | cut -d. -f1,2)
 	DEBUG_SRC=$REGFILTER_CACHE/linux-source/$DEBUG_SRC_VER-tree
 	[ -e "$DEBUG_SRC/.complete" ] && return 0
 	s=$(date +%s)
@@ -240,9 +268,10 @@ debug_kernel_version() {
 debug_kernel_key() {
 	{
 		echo "layout 1 $DEBUG_SRC_VER $DEBUG_KREL"
-		sha256sum <"$DEBUG_BASE_KDIR/root/boot/config-$DEBUG_BASE_KREL"
+		sha256sum <"$DEBUG_BASE_CONFIG"
 		echo "$DEBUG_KERNEL_MODULES"
 		echo "$DEBUG_KERNEL_KEEP$DEBUG_KERNEL_TRIM$DEBUG_KERNEL_FRAGMENT"
+		debug_kernel_series_fragment
 		aarch64-linux-gnu-gcc --version | head -n 1
 	} | sha256sum | cut -c1-16
 }
@@ -254,9 +283,10 @@ debug_kernel_config() {
 	# here the same string plus the suffix comes from LOCALVERSION.
 	lv=${DEBUG_KREL#"$(debug_kernel_version)"}
 	[ "$lv" != "$DEBUG_KREL" ] || die "debug kernel: $DEBUG_KREL does not start with the source's version"
-	cp "$DEBUG_BASE_KDIR/root/boot/config-$DEBUG_BASE_KREL" "$cfg"
+	cp "$DEBUG_BASE_CONFIG" "$cfg"
 	debug_kernel_apply "$cfg" "CONFIG_LOCALVERSION=\"$lv\"
 $(debug_kernel_lines "$DEBUG_KERNEL_TRIM")
+$(debug_kernel_lines "$(debug_kernel_series_fragment)")
 $(debug_kernel_platforms)" || return 1
 	make -C "$DEBUG_SRC" O="$b" "${DEBUG_KERNEL_MAKE[@]}" olddefconfig || return 1
 	# localmodconfig reads an lsmod listing (its first line is skipped).
@@ -309,6 +339,7 @@ debug_kernel_build() {
 	DEBUG_VMLINUZ=$DEBUG_KDIR/root/boot/vmlinuz-$DEBUG_KREL
 	# Debian's config comes from its image package.
 	(kernel_fetch "$DEBUG_KERNEL_SERIES" >/dev/null) || die "debug kernel: cannot fetch Debian's $DEBUG_BASE_KREL"
+	debug_kernel_resolve	# its config is there now
 	debug_kernel_source
 	key=$(debug_kernel_key)
 	if [ "$(cat "$DEBUG_KDIR/.complete" 2>/dev/null)" = "$key" ] && [ -f "$DEBUG_VMLINUZ" ]; then
@@ -327,7 +358,8 @@ debug_kernel_build() {
 	t=$(date +%s)
 	timed "debug kernel: config (Debian's, localmodconfig, debug fragment)" \
 		debug_kernel_config "$b" || die "debug kernel: configuration failed"
-	debug_kernel_verify "$b/.config" "$(debug_kernel_lines "$DEBUG_KERNEL_KEEP$DEBUG_KERNEL_TRIM$DEBUG_KERNEL_FRAGMENT")" ||
+	debug_kernel_verify "$b/.config" "$(debug_kernel_lines "$DEBUG_KERNEL_KEEP$DEBUG_KERNEL_TRIM$DEBUG_KERNEL_FRAGMENT
+$(debug_kernel_series_fragment)")" ||
 		die "debug kernel: options above did not survive olddefconfig (a missing dependency?); see $b/.config"
 	DEBUG_CONFIG_SECS=$(($(date +%s) - t))
 	step "debug kernel: building Image and modules with $(aarch64-linux-gnu-gcc -dumpfullversion) on $(nproc) cores (a cold build takes tens of minutes)"
@@ -362,7 +394,8 @@ debug_kernel_use() {
 	KREL=$DEBUG_KREL
 	KDIR=$DEBUG_KDIR
 	KVER=$DEBUG_SRC_VER
-	SERIES=$DEBUG_KERNEL_SERIES
+	# Not "7.x": kmod_build would take Debian's 7.x compiler in sid.
+	SERIES=$DEBUG_KERNEL_SERIES$DEBUG_KERNEL_SUFFIX
 	VMLINUZ=$DEBUG_KDIR/root/boot/vmlinuz-$DEBUG_KREL
 }
 
