@@ -324,7 +324,7 @@ static int rf_vcpu_pin(struct rf_ctx *c, struct rf_vcpu *v)
 	return 0;
 }
 
-static int rf_vm_id_check(struct rf_ctx *c);
+static void rf_vm_id_check(struct rf_vm *vm);
 
 /* Sync the VM, then this vcpu's pins: the common start of each op. */
 static int rf_prepare(struct rf_ctx *c, struct rf_vcpu **vp)
@@ -334,11 +334,8 @@ static int rf_prepare(struct rf_ctx *c, struct rf_vcpu **vp)
 	u32 nreal;
 	int ret;
 
-	if (READ_ONCE(c->vm->id_dirty)) {
-		ret = rf_vm_id_check(c);
-		if (ret)
-			return ret;
-	}
+	if (READ_ONCE(c->vm->id_dirty))
+		rf_vm_id_check(c->vm);
 	ret = rf_vm_sync(c, &real, &nreal);
 	if (ret)
 		return ret;
@@ -385,6 +382,10 @@ static int rf_filtered_copy(struct rf_ctx *c, u64 **outp, u32 *cntp)
 		v->real = real;
 		v->nreal = nreal;
 	}
+	if (v->filtered && v->filtered_seq != c->vm->eval_seq) {
+		kvfree(v->filtered);
+		v->filtered = NULL;
+	}
 	if (!v->filtered) {
 		v->filtered = kvmalloc_array(v->nreal + c->vm->profile->nr_fakes + 1,
 					     sizeof(u64), GFP_KERNEL_ACCOUNT);
@@ -392,6 +393,7 @@ static int rf_filtered_copy(struct rf_ctx *c, u64 **outp, u32 *cntp)
 			return -ENOMEM;
 		v->nfiltered = rf_filter_list(v->real, v->nreal, c->vm->profile,
 					      c->vm->state, v->filtered);
+		v->filtered_seq = c->vm->eval_seq;
 	}
 	*outp = kvmalloc_array(v->nfiltered + 1, sizeof(u64), GFP_KERNEL_ACCOUNT);
 	if (!*outp)
@@ -486,17 +488,18 @@ static bool rf_fast_pass(struct kvm_vcpu *vcpu, u64 id)
  * model), and KVM's list follows them (6.12 and 7.x: TCRX, S1PIE and
  * S1POE in ID_AA64MMFR3_EL1 decide TCR2_EL1, PIR*_EL1 and POR_EL1); the
  * guards that read those fields then no longer hold.  A write of a value
- * other than the one last seen marks the VM; its next filtered op
- * evaluates the entries again if a guard may read the register or KVM's
- * list changed (rf_vm_id_check()).  Pins already written stay: the VMM's
- * write is the newer.
+ * other than the one last written marks the VM; its next filtered op
+ * fetches KVM's lists and evaluates the entries again (rf_vm_id_check()).
+ * Writes made while the process has no profile are followed too: a
+ * profile may come before the first run.  Pins already written stay: the
+ * VMM's write is the newer.
  *
  * A VMM writes back what it read: QEMU writes every ID register at each
  * register sync before the guest runs (a restore, a reset).  Those writes
  * change nothing, and asking KVM for its list after each of them would
  * cost a mapping in the caller's address space per sync; so the values
  * written are remembered and only a change marks the VM (the first write
- * of each register marks it too: one check of KVM's list per VM).  Reads
+ * of each register marks it too: one evaluation per VM).  Reads
  * are not followed: a GET is the hot path of every sync, and a value read
  * tells nothing the first write would not.  The value is read back from
  * the caller's memory, which a sibling thread can rewrite: a VMM that does
@@ -552,41 +555,18 @@ static void rf_vm_drop_eval(struct rf_vm *vm)
 }
 
 /*
- * After ID register writes: evaluate again if a guard may read them, or
- * if KVM's list changed (one list from KVM; on 6.12 and 7.x the ID
- * registers are the VM's, so one vcpu's list tells).  QEMU writes every
- * ID register while it restores a VM, so the common case must stay cheap.
+ * After ID register writes: forget KVM's lists and evaluate again.  A
+ * write may change what KVM lists (for every vcpu: on 6.12 and 7.x the ID
+ * registers are the VM's) and what guards read; comparing one vcpu's list
+ * is not enough, as another's may have been fetched before the write.
+ * Writes that change nothing mark nothing (rf_id_access()), so this runs
+ * about once per VM unless the VMM really changes its CPU's ID registers.
  */
-static int rf_vm_id_check(struct rf_ctx *c)
+static void rf_vm_id_check(struct rf_vm *vm)
 {
-	struct rf_vm *vm = c->vm;
-	struct rf_vcpu *v;
-	u64 *real;
-	u32 nreal, i;
-	int ret;
-
 	lockdep_assert_held(&vm->lock);
 	WRITE_ONCE(vm->id_dirty, false);
-	if (!vm->profile)
-		return 0;
-	for (i = 0; i < vm->profile->nr; i++) {
-		if (vm->profile->entries[i].has_guard) {
-			rf_vm_drop_eval(vm);
-			return 0;
-		}
-	}
-	v = xa_load(&vm->vcpus, c->vcpu->vcpu_idx);
-	if (!v || !v->real)
-		return 0;
-	ret = rf_real_list(c, &real, &nreal);
-	if (ret == -EPERM)
-		return 0;
-	if (ret)
-		return ret;
-	if (nreal != v->nreal || memcmp(real, v->real, nreal * sizeof(u64)))
-		rf_vm_drop_eval(vm);
-	kvfree(real);
-	return 0;
+	rf_vm_drop_eval(vm);
 }
 
 static long rf_one_reg(struct file *file, unsigned int cmd, unsigned long arg)
@@ -609,8 +589,20 @@ static long rf_one_reg(struct file *file, unsigned int cmd, unsigned long arg)
 		return ret;
 	}
 	ret = rf_ctx_get(file, &c);
-	if (ret <= 0)
-		return ret ? ret : rf_kvm_vcpu_ioctl(file, cmd, arg);
+	if (ret < 0)
+		return ret;
+	if (!ret) {
+		/*
+		 * Not filtered now, but a profile may come before the first
+		 * run: what is written meanwhile must still be followed, or
+		 * a later write of the value last seen would mark nothing
+		 * while the guards were judged on this one.
+		 */
+		ret = rf_kvm_vcpu_ioctl(file, cmd, arg);
+		if (!ret)
+			rf_id_access(c.vcpu, cmd, arg, reg.id);
+		return ret;
+	}
 	if (copy_from_user(&reg, (void __user *)arg, sizeof(reg)))
 		goto pass;
 

@@ -251,6 +251,7 @@ void rf_vm_set_state(struct rf_vm *vm, struct rf_profile *p, u8 *state)
 	old_state = vm->state;
 	vm->profile = p;
 	vm->state = state;
+	vm->eval_seq++;
 	spin_unlock(&vm->state_lock);
 	rf_profile_put(old_p);
 	kfree(old_state);

@@ -44,9 +44,16 @@ struct rf_vcpu {
 	 */
 	u64 *real;
 	u32 nreal;
-	/* What KVM_GET_REG_LIST returns under ->profile, once computed. */
+	/*
+	 * What KVM_GET_REG_LIST returns under ->profile, once computed, and
+	 * the evaluation (rf_vm->eval_seq) it was computed under: a profile
+	 * can be evaluated again while v lives (ID register writes, or the
+	 * VM evaluated for another profile by a stale request and then for
+	 * this one again), and the list must follow the entries' states.
+	 */
 	u64 *filtered;
 	u32 nfiltered;
+	u64 filtered_seq;
 	u64 vals[];			/* per entry; fakes only */
 };
 
@@ -68,6 +75,7 @@ struct rf_vm {
 	struct rf_profile *profile;
 	u8 *state;
 	spinlock_t state_lock;		/* with vm->lock for the swap */
+	u64 eval_seq;			/* bumped at each swap */
 	/* List handed out: set under rf_seal_lock (rf_vm_seal()). */
 	bool sealed;
 	/*

@@ -130,6 +130,41 @@ int test_set_reg(int vcpu_fd, uint64_t id, uint64_t val)
 	return ioctl(vcpu_fd, KVM_SET_ONE_REG, &reg) < 0 ? -errno : 0;
 }
 
+#ifndef ARRAY_SIZE
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+#endif
+
+const struct test_id_field *test_dfr0_lowerable(uint64_t *dfr0)
+{
+	static const struct test_id_field fields[] = {
+		{ "DebugVer", 0xfULL, 0x6ULL },		/* Armv8.0 debug */
+		{ "WRPs", 0xfULL << 20, 0x1ULL << 20 },	/* two watchpoints */
+	};
+	const struct test_id_field *found = NULL;
+	struct test_vm vm;
+	uint64_t low;
+	unsigned int i;
+	int fd;
+
+	*dfr0 = 0;
+	if (test_vm_create(&vm))
+		return NULL;
+	fd = test_vcpu_add(&vm, 0);
+	if (fd >= 0 && test_get_reg(fd, TEST_ID_AA64DFR0_EL1, dfr0))
+		*dfr0 = 0;
+	for (i = 0; *dfr0 && !found && i < ARRAY_SIZE(fields); i++) {
+		if ((*dfr0 & fields[i].mask) <= fields[i].lowest)
+			continue;
+		low = (*dfr0 & ~fields[i].mask) | fields[i].lowest;
+		if (!test_set_reg(fd, TEST_ID_AA64DFR0_EL1, low))
+			found = &fields[i];
+	}
+	if (fd >= 0)
+		close(fd);
+	test_vm_destroy(&vm);
+	return found;
+}
+
 const char *test_kernel_series(void)
 {
 	static struct utsname u;

@@ -39,6 +39,24 @@ int test_vcpu_init(struct test_vm *vm, int vcpu_fd);
 /* The same with more features (bits of features[0], KVM_ARM_VCPU_*). */
 int test_vcpu_init_features(struct test_vm *vm, int vcpu_fd, uint32_t features);
 
+#define TEST_ID_AA64DFR0_EL1	0x603000000013c028ULL	/* op0 3, CRm 5, op2 0 */
+
+/* A field of an ID register and the lowest value KVM takes for it. */
+struct test_id_field {
+	const char *name;
+	uint64_t mask, lowest;
+};
+
+/*
+ * The CPU's ID_AA64DFR0_EL1 in *dfr0 and the first of its fields (DebugVer,
+ * then WRPs) that is above its lowest value and that this kernel lets
+ * userspace lower, tried on a VM of its own; NULL if there is none (6.1
+ * takes no change of an ID register) or on error (*dfr0 then 0).  Which one
+ * depends on the CPU: -cpu max has DebugVer above Armv8.0, a Cortex-A57 is
+ * at 8.0 but has four watchpoints.
+ */
+const struct test_id_field *test_dfr0_lowerable(uint64_t *dfr0);
+
 /* "6.1", "6.12" or "7.x" for the running kernel, NULL if unknown. */
 const char *test_kernel_series(void);
 

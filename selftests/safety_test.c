@@ -785,6 +785,66 @@ TEST_F(safety, id_write_before_run)
 	close(vcpu);
 }
 
+static bool list_has(int vcpu, uint64_t id)
+{
+	struct kvm_reg_list *l = test_vcpu_reg_list(vcpu);
+	bool found = false;
+	uint64_t i;
+
+	for (i = 0; l && i < l->n; i++)
+		found |= l->reg[i] == id;
+	free(l);
+	return found;
+}
+
+/*
+ * Issue 12, defect 7, found by stress_test: an ID register written while
+ * the process has no profile (cleared, before the first run) is followed
+ * all the same.  The module remembers the value last written, so that
+ * QEMU's write-back of what it read marks nothing; a write it did not see
+ * left that record stale, and once a profile came again, writing back the
+ * recorded value marked nothing while the guards had been judged on the
+ * value in between.  Before the fix the last list still showed the
+ * register that the restored field hides.
+ */
+TEST_F(safety, id_write_while_unbound)
+{
+	struct rf_test_entry e[] = { HIDE(CONTEXTIDR_EL1) };
+	const struct test_id_field *f;
+	uint64_t dfr0, low;
+	int vcpu;
+
+	f = test_dfr0_lowerable(&dfr0);
+	ASSERT_NE(0, dfr0);
+	if (!f)
+		SKIP(return, "no field of ID_AA64DFR0_EL1 (0x%llx) can be lowered here",
+		     (unsigned long long)dfr0);
+	low = (dfr0 & ~f->mask) | f->lowest;
+	TH_LOG("ID_AA64DFR0_EL1 0x%llx: %s lowered gives 0x%llx", (unsigned long long)dfr0,
+	       f->name, (unsigned long long)low);
+	e[0].guard = true;
+	e[0].guard_reg = TEST_ID_AA64DFR0_EL1;
+	e[0].guard_mask = f->mask;
+	e[0].guard_value = dfr0 & f->mask;
+
+	ASSERT_EQ(0, bind(&self->nl, 0, e, 1));
+	vcpu = test_vcpu_add(&self->vm, 0);
+	ASSERT_LE(0, vcpu);
+	ASSERT_EQ(0, test_set_reg(vcpu, TEST_ID_AA64DFR0_EL1, dfr0));
+	EXPECT_FALSE(list_has(vcpu, CONTEXTIDR_EL1)) TH_LOG("bound, the CPU's value: hidden");
+
+	ASSERT_EQ(0, rf_clear_profile(&self->nl, getpid(), KVM_REGFILTER_SET_FLAGS_FORCE));
+	ASSERT_EQ(0, test_set_reg(vcpu, TEST_ID_AA64DFR0_EL1, low));
+	EXPECT_TRUE(list_has(vcpu, CONTEXTIDR_EL1)) TH_LOG("unbound: KVM's list");
+
+	ASSERT_EQ(0, bind(&self->nl, KVM_REGFILTER_SET_FLAGS_FORCE, e, 1));
+	EXPECT_TRUE(list_has(vcpu, CONTEXTIDR_EL1)) TH_LOG("bound again, lowered: guard failed");
+	ASSERT_EQ(0, test_set_reg(vcpu, TEST_ID_AA64DFR0_EL1, dfr0));
+	EXPECT_FALSE(list_has(vcpu, CONTEXTIDR_EL1))
+		TH_LOG("the CPU's value written back: hidden again");
+	close(vcpu);
+}
+
 /* The process's address space, in bytes (VmSize), or 0. */
 static unsigned long vm_size(void)
 {

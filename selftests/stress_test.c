@@ -48,8 +48,6 @@
 #define FAKE_B1			SYSREG(3, 0, 15, 13, 1)
 #define RF_PSCI_VERSION		0x6030000000140000ULL
 #define ID_AA64DFR0_EL1		SYSREG(3, 0, 0, 5, 0)
-#define DEBUGVER_MASK		0xfULL
-#define DEBUGVER_V8		0x6ULL	/* Armv8.0 debug: KVM's lowest */
 
 #define NR_VMS		4
 #define VCPUS_PER_VM	16
@@ -57,13 +55,14 @@
 #define NR_VCPUS	(NR_VMS * VCPUS_PER_VM)
 
 /*
- * a's hide holds while ID_AA64DFR0_EL1.DebugVer is the CPU's own (the
- * guard's value is read at the start): only the ID side's VM ever lowers
- * it, and there the hide comes and goes with each write.
+ * a's hide holds while a field of ID_AA64DFR0_EL1 that KVM lets userspace
+ * lower (read_dfr0() picks it) is the CPU's own: only the ID side's VM ever
+ * lowers it, and there the hide comes and goes with each write.  The guard's
+ * mask and value are filled in at the start.
  */
 static struct rf_test_entry profile_a[] = {
 	{ .reg = CONTEXTIDR_EL1, .action = KVM_REGFILTER_ACTION_HIDE, .guard = true,
-	  .guard_reg = ID_AA64DFR0_EL1, .guard_mask = DEBUGVER_MASK },
+	  .guard_reg = ID_AA64DFR0_EL1 },
 	{ .reg = FAKE_A, .action = KVM_REGFILTER_ACTION_FAKE, .value = 0xa },
 };
 
@@ -77,7 +76,7 @@ static const struct rf_test_entry profile_b[] = {
 
 /*
  * The lists a vcpu may be given: KVM's own, under a, under b, and under a
- * with its guard failed (DebugVer lowered: the ID side's VM only).
+ * with its guard failed (the field lowered: the ID side's VM only).
  */
 enum { L_KVM, L_A, L_B, L_A_UNGUARDED, NR_LISTS };
 #ifndef BIT
@@ -113,16 +112,28 @@ static void make_allowed(uint64_t **out, uint64_t *nout, const struct kvm_reg_li
 	*nout = n;
 }
 
-/* Is l one of the lists in `which` (a mask of BIT(L_*))? */
-static bool list_allowed(const struct allowed *a, struct kvm_reg_list *l, unsigned long which)
+static const char *const list_names[NR_LISTS] = {
+	"KVM's", "a's", "b's", "a's with its guard failed",
+};
+
+/* Which of the lists l is (sorting it), or -1. */
+static int list_which(const struct allowed *a, struct kvm_reg_list *l)
 {
 	int k;
 
 	qsort(l->reg, l->n, 8, cmp_u64);
 	for (k = 0; k < NR_LISTS; k++)
-		if ((which & BIT(k)) && l->n == a->n[k] && !memcmp(l->reg, a->ids[k], l->n * 8))
-			return true;
-	return false;
+		if (l->n == a->n[k] && !memcmp(l->reg, a->ids[k], l->n * 8))
+			return k;
+	return -1;
+}
+
+/* Is l one of the lists in `which` (a mask of BIT(L_*))? */
+static bool list_allowed(const struct allowed *a, struct kvm_reg_list *l, unsigned long which)
+{
+	int k = list_which(a, l);
+
+	return k >= 0 && (which & BIT(k));
 }
 
 struct stats {
@@ -510,18 +521,24 @@ static void *rmmod_fn(void *arg)
 
 /*
  * A VM that never runs, its ID_AA64DFR0_EL1 written again and again: the
- * side writes (on 6.12 and 7.x lowering DebugVer and raising it back; 6.1
- * takes no change of it, so there the same value is written), and after
- * each write the list it asks for must follow: under a, CONTEXTIDR_EL1 is
- * hidden only while DebugVer is the CPU's.  A helper meanwhile lists the
- * other vcpus, reads and writes fakes and initialises vcpus, each list
- * being one of the four.  A VM lives for ID_WRITES writes.
+ * side writes (on 6.12 and 7.x lowering a writable field and raising it
+ * back; 6.1 takes no change of any, so there the same value is written), and
+ * after each write the list it asks for must follow: under a,
+ * CONTEXTIDR_EL1 is hidden only while the field is the CPU's.  A helper
+ * meanwhile lists the other vcpus, reads and writes fakes and initialises
+ * vcpus, each list being one of the four.  A VM lives for ID_WRITES writes.
  */
 #define ID_VCPUS	4
 #define ID_WRITES	64
 
 static uint64_t dfr0;		/* the CPU's, read at the start */
-static bool dfr0_lowerable;	/* the kernel lets userspace lower DebugVer */
+/* The field the ID side lowers, or NULL (6.1: none can be). */
+static const struct test_id_field *dfr0_field;
+
+static uint64_t dfr0_mask(void)
+{
+	return dfr0_field ? dfr0_field->mask : 0;
+}
 
 struct id_vm {
 	struct test_vm *vm;
@@ -603,8 +620,8 @@ static void *id_helper_fn(void *arg)
 			ret = test_get_reg(fd, ID_AA64DFR0_EL1, &val);
 			if (ret)
 				id_helper_error(w, "GET ID_AA64DFR0_EL1", -ret);
-			else if ((val & ~DEBUGVER_MASK) != (dfr0 & ~DEBUGVER_MASK))
-				id_helper_error(w, "ID_AA64DFR0_EL1 beyond DebugVer", EINVAL);
+			else if ((val & ~dfr0_mask()) != (dfr0 & ~dfr0_mask()))
+				id_helper_error(w, "DFR0 beyond the written field", EINVAL);
 			break;
 		default:
 			at("ID VM helper: KVM_ARM_VCPU_INIT");
@@ -650,11 +667,11 @@ static void *id_writes_fn(void *arg)
 			goto out_vm;
 		}
 		for (i = 0; i < ID_WRITES && !__atomic_load_n(&stop, __ATOMIC_RELAXED); i++) {
-			bool lowered = dfr0_lowerable && (i & 1);
-			int fd = w.fd[i % ID_VCPUS];
+			bool lowered = dfr0_field && (i & 1);
+			int fd = w.fd[i % ID_VCPUS], which;
 			unsigned long want;
 
-			val = lowered ? (dfr0 & ~DEBUGVER_MASK) | DEBUGVER_V8 : dfr0;
+			val = lowered ? (dfr0 & ~dfr0_mask()) | dfr0_field->lowest : dfr0;
 			at("ID VM: KVM_SET_ONE_REG ID_AA64DFR0_EL1");
 			ret = test_set_reg(fd, ID_AA64DFR0_EL1, val);
 			if (ret) {
@@ -670,9 +687,16 @@ static void *id_writes_fn(void *arg)
 				break;
 			}
 			want = BIT(L_KVM) | BIT(L_B) | BIT(lowered ? L_A_UNGUARDED : L_A);
-			if (!list_allowed(&allowed, l, want))
-				side_error(s, lowered ? "ID VM: list not following DebugVer 6" :
-					   "ID VM: list not following DebugVer restored", 0);
+			which = list_which(&allowed, l);
+			if (which < 0 || !(want & BIT(which))) {
+				char what[160];
+
+				snprintf(what, sizeof(what), "ID VM: write %d (%s), %s list (%llu)",
+					 i, lowered ? "field lowered" : "field restored",
+					 which < 0 ? "an unknown" : list_names[which],
+					 (unsigned long long)l->n);
+				side_error(s, what, 0);
+			}
 			free(l);
 			s->ops++;
 		}
@@ -691,29 +715,6 @@ out_vm:
 			break;
 	}
 	return NULL;
-}
-
-/* The CPU's ID_AA64DFR0_EL1, and whether this kernel lets it be lowered. */
-static int read_dfr0(void)
-{
-	struct test_vm vm;
-	uint64_t low;
-	int fd, ret;
-
-	ret = test_vm_create(&vm);
-	if (ret)
-		return ret;
-	fd = test_vcpu_add(&vm, 0);
-	ret = fd < 0 ? fd : test_get_reg(fd, ID_AA64DFR0_EL1, &dfr0);
-	if (!ret) {
-		low = (dfr0 & ~DEBUGVER_MASK) | DEBUGVER_V8;
-		dfr0_lowerable = (dfr0 & DEBUGVER_MASK) > DEBUGVER_V8 &&
-				 !test_set_reg(fd, ID_AA64DFR0_EL1, low);
-	}
-	if (fd >= 0)
-		close(fd);
-	test_vm_destroy(&vm);
-	return ret;
 }
 
 /* Join a thread, or after `seconds` say what it is stuck in and where. */
@@ -774,15 +775,24 @@ TEST_F_TIMEOUT(stress, everything_at_once, 900)
 	int stuck = 0;
 	double t0;
 
-	ASSERT_EQ(0, read_dfr0());
-	profile_a[0].guard_value = dfr0 & DEBUGVER_MASK;
-	TH_LOG("ID_AA64DFR0_EL1 0x%llx: DebugVer %llu, %s", (unsigned long long)dfr0,
-	       (unsigned long long)(dfr0 & DEBUGVER_MASK),
-	       dfr0_lowerable ? "lowered to 6 and raised back by the ID side" :
-	       "which this kernel does not let userspace lower: the ID side writes it unchanged");
-	/* 6.12 and 7.x take a lower DebugVer (KVM's writable ID registers). */
+	dfr0_field = test_dfr0_lowerable(&dfr0);
+	ASSERT_NE(0, dfr0);
+	if (dfr0_field) {
+		profile_a[0].guard_mask = dfr0_mask();
+		profile_a[0].guard_value = dfr0 & dfr0_mask();
+		TH_LOG("ID_AA64DFR0_EL1 0x%llx: the ID side lowers %s to %llu and raises it back",
+		       (unsigned long long)dfr0, dfr0_field->name,
+		       (unsigned long long)(dfr0_field->lowest >> __builtin_ctzll(dfr0_mask())));
+	} else {
+		/* Guarded on a field nothing changes (DebugVer). */
+		profile_a[0].guard_mask = 0xf;
+		profile_a[0].guard_value = dfr0 & 0xf;
+		TH_LOG("ID_AA64DFR0_EL1 0x%llx: no field can be lowered; written as it is",
+		       (unsigned long long)dfr0);
+	}
+	/* 6.12 and 7.x take a lower value (KVM's writable ID registers). */
 	if (strcmp(test_kernel_series() ?: "", "6.1"))
-		ASSERT_TRUE(dfr0_lowerable);
+		ASSERT_NE(NULL, dfr0_field);
 	kl = test_unbound_reg_list();
 	ASSERT_NE(NULL, kl);
 	allowed.ids[0] = calloc(kl->n, 8);
