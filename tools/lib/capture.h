@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-2.0 */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * Captures: what a host's KVM gives a fresh vcpu (its register list, the
  * values a kernel chooses at init), the kernel and the CPU, as a text file

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * Derive and check: set arithmetic on captures, plus what is known about
  * which registers a guest can use (feature ID fields) and which init values

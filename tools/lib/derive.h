@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-2.0 */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * Deriving a profile from captures: what makes hosts like HOSTS present
  * the register view of TARGET, and checking whether one view would load

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-2.0 */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * Output files that appear whole or not at all: written to a temporary
  * file in the target's directory and renamed over it only once every

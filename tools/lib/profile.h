@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-2.0 */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * regfilter profiles as text: what operators write (one entry a line, see
  * Documentation/profiles.md), parsed into the entries that set-profile

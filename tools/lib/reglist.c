@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * Register lists and the set arithmetic on them.  Lists are a few hundred
  * ids, so membership is a sorted copy and a binary search: simple, and

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-2.0 */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * Register lists as KVM_GET_REG_LIST returns them, as files ("blessed"
  * lists, captures) and the set arithmetic on them.

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-2.0 */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * Names for KVM arm64 vcpu register ids (KVM_GET_REG_LIST, KVM_GET_ONE_REG),
  * both ways.

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * libregfilter over libnl3: the requests of the kvm_regfilter family and
  * their replies.  Built like iw: extended acks on, the kernel's message

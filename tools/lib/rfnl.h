@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-2.0 */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * libregfilter: the kvm_regfilter generic netlink family, for regctl and
  * for VMMs that set their own profile.  Functions return 0 or -errno; after
