@@ -175,7 +175,7 @@ cat <<EOF
  * definitions (arch/arm64/tools/sysreg, arch/arm64/include/asm/sysreg.h)
  * of Linux ${versions:-$*}. Do not edit; regenerate instead.
  */
-#include "regnames.h"
+#include "regnames_table.h"
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 

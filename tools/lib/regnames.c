@@ -15,6 +15,7 @@
 #include <strings.h>
 
 #include "regnames.h"
+#include "regnames_table.h"
 
 #define ID_CLASS(id)	((id) & ~(KVM_REG_SIZE_MASK | 0xffffULL))
 #define ID_SIZE(id)	((id) & KVM_REG_SIZE_MASK)

@@ -4,7 +4,7 @@
  * definitions (arch/arm64/tools/sysreg, arch/arm64/include/asm/sysreg.h)
  * of Linux 7.2.13, 6.12.117, 6.1.192. Do not edit; regenerate instead.
  */
-#include "regnames.h"
+#include "regnames_table.h"
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 

@@ -18,6 +18,7 @@
 
 #include "../profile.h"
 #include "../regnames.h"
+#include "../regnames_table.h"
 #include "tap.h"
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "../regnames.h"
+#include "../regnames_table.h"
 #include "tap.h"
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
