@@ -22,6 +22,10 @@
 #   make modules          cross-build kmod/ for every kernel
 #   make qemu             the patched QEMU (tools/qemu) and its trixie rootfs
 #   make style            checkpatch --strict on kmod/ and tools/lib/
+#   make deb              the Debian packages in build/deb/, lintian clean
+#                         (needs dpkg-dev debhelper dh-dkms lintian)
+#   make deb-test         TAP: what those packages hold, and that they
+#                         install and link (after make deb)
 #
 # Downloads are cached in $(REGFILTER_CACHE) (default ~/.cache/regfilter),
 # build output goes to build/.
@@ -93,10 +97,16 @@ style:
 			--file tools/lib/*.c tools/lib/*.h selftests/*.c selftests/*.h && \
 		echo "style: checkpatch --strict clean"
 
+deb:
+	@tools/deb/mkdeb.sh
+
+deb-test:
+	@bash tools/deb/deb_test.sh
+
 clean:
 	rm -rf build
 	@$(MAKE) -s -C tools/lib clean
 	@$(MAKE) -s -C selftests clean KSFT_DIR=.
 
 .PHONY: all check host-tests modules shell bless bench qemu demo migrate matrix lockup-rate debug-check \
-	style clean
+	style deb deb-test clean
