@@ -18,7 +18,8 @@
 #                         cold), which make check runs too
 #   make lockup-rate      how often an emulated 7.x VHE host locks up, per
 #                         emulator (REGFILTER_LOCKUP_BOOTS boots each)
-#   make host-tests       the host unit tests only (TAP)
+#   make host-tests       the host unit tests only (TAP), make deb and
+#                         make deb-test included
 #   make modules          cross-build kmod/ for every kernel
 #   make qemu             the patched QEMU (tools/qemu) and its trixie rootfs
 #   make style            checkpatch --strict on kmod/ and tools/lib/
@@ -51,6 +52,7 @@ host-tests:
 		$(MAKE) -s -C tools/profiles check || rc=1; \
 		bash tools/testvm/tests/verdict_test.sh || rc=1; \
 		{ $(MAKE) -s -C tools/regctl && bash tools/regctl/tests/docs_test.sh; } || rc=1; \
+		{ tools/deb/mkdeb.sh && bash tools/deb/deb_test.sh; } || rc=1; \
 		exit $$rc
 
 modules:
