@@ -4,7 +4,7 @@
 #
 #   make check            host unit tests, then every kernel (6.1, 6.12, 7.x)
 #                         in VHE and nVHE mode in emulated arm64 KVM hosts,
-#                         the debug build of 6.12, the migrations;
+#                         the debug builds of 6.12 and 7.x, the migrations;
 #                         KERNELS="6.12" and MODES="vhe" run a subset
 #   make shell            a shell in one emulated host (KERNEL=6.12 MODE=vhe)
 #   make bless            regenerate selftests/blessed/ from the kernels
@@ -14,8 +14,8 @@
 #                         Documentation/migration-matrix.md
 #   make demo             6.12 -> 7.x: QEMU's failure, then the filter's fix
 #   make debug-check      only the selftests in the KASAN/kmemleak/lockdep/
-#                         UBSAN build of Debian's 6.12 (built once, ~28 min
-#                         cold), which make check runs too
+#                         UBSAN builds of Debian's 6.12 and 7.x (built once
+#                         each and cached), which make check runs too
 #   make lockup-rate      how often an emulated 7.x VHE host locks up, per
 #                         emulator (REGFILTER_LOCKUP_BOOTS boots each)
 #   make host-tests       the host unit tests only (TAP), make deb and
