@@ -24,7 +24,8 @@
 #   make qemu             the patched QEMU (tools/qemu) and its trixie rootfs
 #   make style            checkpatch --strict on kmod/ and tools/lib/
 #   make deb              the Debian packages in build/deb/, lintian clean
-#                         (needs dpkg-dev debhelper dh-dkms lintian)
+#                         (needs dpkg-dev debhelper dh-dkms lintian);
+#                         DEB_ARCH=arm64 cross-builds them (build/deb-arm64)
 #   make deb-test         TAP: what those packages hold, and that they
 #                         install and link (after make deb)
 #

@@ -6,13 +6,19 @@
 # then lintian on the result.  Fails on a lintian error or warning.
 #
 #   tools/deb/mkdeb.sh [OUTDIR]      default build/deb
+#   DEB_ARCH=arm64 tools/deb/mkdeb.sh   cross-built for arm64 (the KVM
+#                                      hosts), default build/deb-arm64;
+#                                      needs gcc-aarch64-linux-gnu and
+#                                      libnl-genl-3-dev:arm64
 #
 # OUTDIR gets the .deb, .changes and .buildinfo files and lintian.log;
 # OUTDIR/src is the copy that was built.
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
-out=$(mkdir -p "${1:-$top/build/deb}" && cd "${1:-$top/build/deb}" && pwd)
+arch=${DEB_ARCH:-}
+def=$top/build/deb${arch:+-$arch}
+out=$(mkdir -p "${1:-$def}" && cd "${1:-$def}" && pwd)
 n=0
 step() { n=$((n + 1)); echo "deb: [$n/5] $*"; }
 die() { echo "deb: $*" >&2; exit 1; }
@@ -28,7 +34,7 @@ have git || missing+=" git"
 [ -z "$missing" ] ||
 	die "missing tools; install them with: apt-get install$missing"
 # What debian/control asks beyond those (libnl-genl-3-dev, pkgconf, ...).
-if ! unmet=$(cd "$top" && dpkg-checkbuilddeps 2>&1); then
+if ! unmet=$(cd "$top" && dpkg-checkbuilddeps ${arch:+-a "$arch"} 2>&1); then
 	pkgs=$(sed -n 's/.*Unmet build dependencies: //p' <<<"$unmet" |
 		sed 's/ ([^)]*)//g')
 	die "missing build dependencies; install them with: apt-get install $pkgs"
@@ -46,8 +52,8 @@ mkdir -p "$src"
 	xargs -0 -r sh -c 'for f; do [ ! -e "$f" ] && [ ! -L "$f" ] || printf "%s\0" "$f"; done' sh |
 	tar -c --null -T - -f -) | tar -x -C "$src"
 
-step "dpkg-buildpackage -us -uc -b (log: $out/build.log)"
-if ! (cd "$src" && dpkg-buildpackage -us -uc -b) >"$out/build.log" 2>&1; then
+step "dpkg-buildpackage -us -uc -b${arch:+ -a $arch} (log: $out/build.log)"
+if ! (cd "$src" && dpkg-buildpackage -us -uc -b ${arch:+-a "$arch"}) >"$out/build.log" 2>&1; then
 	tail -n 30 "$out/build.log" >&2
 	die "dpkg-buildpackage failed, see $out/build.log"
 fi

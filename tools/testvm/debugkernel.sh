@@ -226,6 +226,8 @@ debug_kernel_lines() {
 debug_kernel_apply() {
 	local cfg=$1 line sym val args=()
 	while IFS= read -r line; do
+		# A fragment may be empty (6.12 has no series lines).
+		[[ $line == CONFIG_* ]] || continue
 		sym=${line%%=*}
 		sym=${sym#CONFIG_}
 		val=${line#*=}
