@@ -133,11 +133,69 @@ lockup_known() {
 	return 0
 }
 
-# results_skipped REASON <RESULTS: the results of an attempt that a
-# host's lockup voided, each recorded as skipped "(first attempt)"; the
-# failures keep their detail after REASON.
+# warn_known LOG: the console log's only report is emulated 7.2's own
+# vcpu load/put slip: KVM's "WARNING: arch/arm64/kvm/debug.c:157 at
+# kvm_vcpu_load_debug" (a vcpu loaded twice; KVM_BUG_ON, so the VM is
+# dead), with kvm_arch_vcpu_load in its trace and no frame of the module
+# above kvm_vcpu_ioctl (the module may only be the ioctl's caller).  Seen
+# in 5 of 78 emulated 7.x VHE hosts that never loaded the module
+# (Documentation/migration.md, Findings), so, as for the known lockup, a
+# retry may pass over it once.  Prints the WARNING line if so; otherwise
+# prints nothing and fails.  A second distinct WARNING, any other report,
+# or a module frame on KVM's side of the trace is not this.
+warn_known() {
+	awk '
+	function other_report() {
+		return $0 ~ /(WARNING:|BUG:|Oops|Call trace:|lockup|Kernel panic|Unable to handle|rcu_.*stall|hung_task|refcount_t:|UBSAN:|new suspected memory leak|unreferenced object 0x)/
+	}
+	/WARNING: arch\/arm64\/kvm\/debug\.c:[0-9]+ at kvm_vcpu_load_debug\+/ {
+		# The console and the final dmesg dump show the same block,
+		# with the same time stamp; KVM_BUG_ON warns once a boot.
+		line = $0; sub(/^[^[]*/, "", line)
+		if (sig != "" && sig != line) bad = 1
+		sig = line; inwarn = 1; intrace = 0; below = 0
+		next
+	}
+	inwarn && /---\[ end trace/ { inwarn = 0; next }
+	inwarn && /Call trace:/ { intrace = 1; next }
+	inwarn && intrace {
+		if ($0 ~ / kvm_arch_vcpu_load\+/) load = 1
+		if ($0 ~ / kvm_vcpu_ioctl\+/) below = 1
+		if (!below && $0 ~ /\[kvm_regfilter/) bad = 1
+		next
+	}
+	inwarn { next }
+	other_report() { bad = 1 }
+	END {
+		if (sig == "" || bad || !load) exit 1
+		sub(/^.*WARNING: /, "", sig)
+		print sig
+	}' "$1"
+}
+
+# known_fault LOG: the host's run was voided by the emulated host's own
+# known fault: a lockup in KVM's EL2 panic loop whose emulator the rig
+# ended (lockup_known), or 7.2's vcpu load WARN alone (warn_known).
+# Prints which; fails otherwise.
+known_fault() {
+	local what
+	if what=$(lockup_seen "$1.txt"); then
+		lockup_known "$1.cpus" >/dev/null && [ "$(cat "$1.stopped" 2>/dev/null)" = ended ] &&
+			echo "$what (KVM's EL2 panic loop under the emulator)"
+		return
+	fi
+	what=$(warn_known "$1.txt") && echo "KVM warned $what"
+}
+
+# results_skipped REASON <RESULTS: the results of an attempt that the
+# emulated host's known fault voided (lockup_known, warn_known), each
+# recorded as skipped "(first attempt)"; the failures keep their detail
+# after REASON.
 results_skipped() {
-	sed "s/^fail\t\(.*\)\t\(.*\)$/skip\t\1 (first attempt)\temulated host lockup, retried: $1; \2/; s/^pass\t\(.*\)\t/skip\t\1 (first attempt)\t/"
+	awk -F '\t' -v OFS='\t' -v why="$1" '
+	$1 == "fail" { print "skip", $2 " (first attempt)", "emulated host fault, retried: " why "; " $3; next }
+	$1 == "pass" { print "skip", $2 " (first attempt)", $3; next }
+	{ print }'
 }
 
 # lockup_watch PID LOG NAME: if the host's console reports a hard lockup or
