@@ -5,7 +5,8 @@
  *
  * KVM serves every vcpu ioctl through one table, kvm_vcpu_fops, whose
  * unlocked_ioctl is kvm_vcpu_ioctl().  For the vcpus of a process that has
- * a profile, and only for those, the module points the vcpu file's f_op at
+ * a profile (its own, or the host default), and only for those, the
+ * module points the vcpu file's f_op at
  * a copy of that table that differs in two fields:
  *
  *  - unlocked_ioctl is rf_vcpu_ioctl() (regs.c), which handles
@@ -23,7 +24,8 @@
  * new one, and both are complete.
  *
  * Vcpu files are found at two moments, neither on a hot path:
- *  - when a bound process creates a vcpu: an ftrace callback on
+ *  - when a bound process, or any process while a host default is set,
+ *    creates a vcpu: an ftrace callback on
  *    kvm_arch_vcpu_postcreate(), which KVM calls in KVM_CREATE_VCPU after
  *    installing the fd and before returning it to userspace, finds the new
  *    file in the caller's file table and swaps it;
@@ -137,10 +139,10 @@ static void notrace rf_postcreate(unsigned long ip, unsigned long parent_ip,
 	struct kvm_vcpu *vcpu = (struct kvm_vcpu *)rf_ftrace_arg0(fregs);
 	bool bound;
 
-	if (!rf_any_binding() || !vcpu || !current->files)
+	if (!rf_any_filter() || !vcpu || !current->files)
 		return;
 	rcu_read_lock();
-	bound = rf_bound_rcu(task_tgid(current));
+	bound = rf_filtered_rcu(task_tgid(current));
 	rcu_read_unlock();
 	/*
 	 * KVM installed the fd in this table just before: not finding it

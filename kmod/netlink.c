@@ -618,6 +618,97 @@ full:
 	return skb->len;
 }
 
+static void rf_nl_default_event(u32 event, u32 nr);
+
+/*
+ * The host default reaches every VM of every process without a binding:
+ * only CAP_SYS_ADMIN may set or clear it.
+ */
+static bool rf_default_may(struct sk_buff *skb, struct genl_info *info)
+{
+	if (netlink_capable(skb, CAP_SYS_ADMIN))
+		return true;
+	rf_extack(info->extack, NULL,
+		  "not permitted: the host default needs CAP_SYS_ADMIN");
+	return false;
+}
+
+static int rf_set_default_op(struct sk_buff *skb, struct genl_info *info)
+{
+	struct rf_profile *p;
+	u32 nr;
+	int ret;
+
+	if (!rf_default_may(skb, info))
+		return -EPERM;
+	if (info->attrs[KVM_REGFILTER_A_PID]) {
+		rf_extack(info->extack, info->attrs[KVM_REGFILTER_A_PID],
+			  "the host default is for every process: no pid");
+		return -EINVAL;
+	}
+	p = rf_parse_profile(info);
+	if (IS_ERR(p))
+		return PTR_ERR(p);
+	nr = p->nr;
+	mutex_lock(&rf_cfg_lock);
+	ret = rf_set_default(p, rf_req_force(info), info->extack);
+	mutex_unlock(&rf_cfg_lock);
+	if (ret)
+		rf_profile_put(p);
+	else
+		rf_nl_default_event(KVM_REGFILTER_EVENT_DEFAULT_SET, nr);
+	return ret;
+}
+
+static int rf_clear_default_op(struct sk_buff *skb, struct genl_info *info)
+{
+	int ret;
+
+	if (!rf_default_may(skb, info))
+		return -EPERM;
+	mutex_lock(&rf_cfg_lock);
+	ret = rf_set_default(NULL, rf_req_force(info), info->extack);
+	mutex_unlock(&rf_cfg_lock);
+	if (!ret)
+		rf_nl_default_event(KVM_REGFILTER_EVENT_DEFAULT_CLEARED, 0);
+	return ret;
+}
+
+/* Anyone may read the host default: it says what every new VM will see. */
+static int rf_get_default_op(struct sk_buff *skb, struct genl_info *info)
+{
+	struct rf_profile *p = rf_default_get();
+	struct sk_buff *msg;
+	void *hdr;
+	u32 i;
+	int ret;
+
+	if (!p) {
+		rf_extack(info->extack, NULL, "no host default is set");
+		return -ENOENT;
+	}
+	ret = -ENOMEM;
+	msg = genlmsg_new(nla_total_size(KVM_REGFILTER_DESCRIPTION_LEN) +
+			  p->nr * RF_ENTRY_MSG_SIZE, GFP_KERNEL);
+	if (!msg)
+		goto out;
+	hdr = genlmsg_put_reply(msg, info, &rf_family, 0, KVM_REGFILTER_CMD_GET_DEFAULT);
+	if (!hdr || nla_put_string(msg, KVM_REGFILTER_A_DESCRIPTION, p->desc))
+		goto toobig;
+	for (i = 0; i < p->nr; i++)
+		if (rf_put_entry(msg, KVM_REGFILTER_A_ENTRY, &p->entries[i], -1))
+			goto toobig;
+	genlmsg_end(msg, hdr);
+	ret = genlmsg_reply(msg, info);
+	goto out;
+toobig:
+	nlmsg_free(msg);
+	ret = -EMSGSIZE;
+out:
+	rf_profile_put(p);
+	return ret;
+}
+
 static const struct genl_small_ops rf_ops[] = {
 	{
 		.cmd = KVM_REGFILTER_CMD_SET_PROFILE,
@@ -638,6 +729,18 @@ static const struct genl_small_ops rf_ops[] = {
 	{
 		.cmd = KVM_REGFILTER_CMD_GET_VMS,
 		.dumpit = rf_dump_vms,
+	},
+	{
+		.cmd = KVM_REGFILTER_CMD_SET_DEFAULT,
+		.doit = rf_set_default_op,
+	},
+	{
+		.cmd = KVM_REGFILTER_CMD_GET_DEFAULT,
+		.doit = rf_get_default_op,
+	},
+	{
+		.cmd = KVM_REGFILTER_CMD_CLEAR_DEFAULT,
+		.doit = rf_clear_default_op,
 	},
 };
 
@@ -681,6 +784,29 @@ void rf_nl_event(u32 event, struct rf_vm *vm, u64 reg, u64 value, u32 err)
 	    nla_put_u64_64bit(skb, KVM_REGFILTER_A_REG, reg, 0) ||
 	    nla_put_u64_64bit(skb, KVM_REGFILTER_A_VALUE, value, 0) ||
 	    nla_put_u32(skb, KVM_REGFILTER_A_ERROR, err)) {
+		nlmsg_free(skb);
+		return;
+	}
+	genlmsg_end(skb, hdr);
+	genlmsg_multicast(&rf_family, skb, 0, 0, GFP_KERNEL);
+}
+
+/* The host default changed: who did it, and its size. */
+static void rf_nl_default_event(u32 event, u32 nr)
+{
+	struct sk_buff *skb;
+	void *hdr;
+
+	if (!genl_has_listeners(&rf_family, &init_net, 0))
+		return;
+	skb = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!skb)
+		return;
+	hdr = genlmsg_put(skb, 0, 0, &rf_family, 0, KVM_REGFILTER_CMD_EVENT);
+	if (!hdr ||
+	    nla_put_u32(skb, KVM_REGFILTER_A_EVENT, event) ||
+	    nla_put_u32(skb, KVM_REGFILTER_A_PID, task_tgid_nr(current)) ||
+	    nla_put_u64_64bit(skb, KVM_REGFILTER_A_REG, nr, 0)) {
 		nlmsg_free(skb);
 		return;
 	}

@@ -8,6 +8,13 @@
  * worker that runs every second while bindings exist, and before every
  * configuration change.
  *
+ * The host default is the profile of every VM whose process has no binding
+ * of its own (a binding wins).  It reaches only VMs whose vcpus are made
+ * while it is set (the postcreate hook swaps their files), so setting it
+ * never changes a VM that is running unfiltered; it is set only with
+ * CAP_SYS_ADMIN, and sealing and force work as for a binding, over the
+ * VMs that use it.
+ *
  * A VM's state (struct rf_vm) is made on the first filtered ioctl of one of
  * its vcpus and freed when KVM destroys the VM (hook.c tells us).  Lookups
  * from ioctls need no reference: a vcpu file keeps its VM alive, so the
@@ -38,6 +45,13 @@ static void rf_cfg_changed(void)
 DEFINE_HASHTABLE(rf_bindings, 6);
 static atomic_t rf_nr_bindings = ATOMIC_INIT(0);
 
+/*
+ * The host default, replaced under rf_cfg_lock and rf_seal_lock, read
+ * under RCU; forced as rf_binding->forced.
+ */
+static struct rf_profile __rcu *rf_default;
+static bool rf_default_forced;
+
 DEFINE_HASHTABLE(rf_vms, 6);
 static DEFINE_SPINLOCK(rf_vms_lock);
 static atomic_t rf_vm_ids = ATOMIC_INIT(0);
@@ -65,6 +79,11 @@ bool rf_any_binding(void)
 	return atomic_read(&rf_nr_bindings) > 0;
 }
 
+bool rf_any_filter(void)
+{
+	return rf_any_binding() || rcu_access_pointer(rf_default);
+}
+
 static struct rf_binding *rf_binding_find_rcu(struct pid *pid)
 {
 	struct rf_binding *b;
@@ -78,6 +97,11 @@ static struct rf_binding *rf_binding_find_rcu(struct pid *pid)
 bool rf_bound_rcu(struct pid *pid)
 {
 	return rf_binding_find_rcu(pid);
+}
+
+bool rf_filtered_rcu(struct pid *pid)
+{
+	return rcu_access_pointer(rf_default) || rf_binding_find_rcu(pid);
 }
 
 struct rf_binding *rf_binding_find(struct pid *pid)
@@ -176,11 +200,9 @@ struct rf_profile *rf_vm_profile(struct rf_vm *vm)
 
 	rcu_read_lock();
 	b = rf_binding_find_rcu(vm->owner);
-	if (b) {
-		p = rcu_dereference(b->profile);
-		if (p && !kref_get_unless_zero(&p->ref))
-			p = NULL;
-	}
+	p = b ? rcu_dereference(b->profile) : rcu_dereference(rf_default);
+	if (p && !kref_get_unless_zero(&p->ref))
+		p = NULL;
 	rcu_read_unlock();
 	return p;
 }
@@ -270,7 +292,10 @@ bool rf_vm_seal(struct rf_vm *vm, const struct rf_profile *p)
 	 * list of the profile it replaced may still be handed out, and the
 	 * vcpu's next list is the new profile's.
 	 */
-	ok = b && (rcu_dereference(b->profile) == p || b->forced);
+	if (b)
+		ok = rcu_dereference(b->profile) == p || b->forced;
+	else
+		ok = rcu_dereference(rf_default) == p || READ_ONCE(rf_default_forced);
 	if (ok)
 		WRITE_ONCE(vm->sealed, true);
 	rcu_read_unlock();
@@ -438,6 +463,65 @@ int rf_unbind(struct pid *pid, bool force, struct netlink_ext_ack *extack)
 	return 0;
 }
 
+/*
+ * Has a VM that uses the host default (its process has no binding) handed
+ * out its register list?  Under rf_seal_lock, as rf_pid_sealed_locked().
+ */
+static bool rf_default_sealed_locked(void)
+{
+	struct rf_vm *vm;
+	bool sealed = false;
+	int bkt;
+
+	lockdep_assert_held(&rf_seal_lock);
+	rcu_read_lock();
+	hash_for_each_rcu(rf_vms, bkt, vm, node) {
+		if (READ_ONCE(vm->sealed) && !rf_binding_find_rcu(vm->owner)) {
+			sealed = true;
+			break;
+		}
+	}
+	rcu_read_unlock();
+	return sealed;
+}
+
+int rf_set_default(struct rf_profile *p, bool force, struct netlink_ext_ack *extack)
+{
+	struct rf_profile *old;
+
+	lockdep_assert_held(&rf_cfg_lock);
+	rf_reap_dead();
+	if (!p && !rcu_access_pointer(rf_default)) {
+		NL_SET_ERR_MSG(extack, "no host default is set");
+		return -ENOENT;
+	}
+	spin_lock(&rf_seal_lock);
+	if (!force && rf_default_sealed_locked()) {
+		spin_unlock(&rf_seal_lock);
+		NL_SET_ERR_MSG(extack,
+			       "a VM that uses the host default has already handed out its register list; set force to change or clear the default anyway");
+		return -EBUSY;
+	}
+	old = rcu_replace_pointer(rf_default, p, lockdep_is_held(&rf_cfg_lock));
+	WRITE_ONCE(rf_default_forced, force);
+	spin_unlock(&rf_seal_lock);
+	rf_profile_put(old);
+	rf_cfg_changed();
+	return 0;
+}
+
+struct rf_profile *rf_default_get(void)
+{
+	struct rf_profile *p;
+
+	rcu_read_lock();
+	p = rcu_dereference(rf_default);
+	if (p && !kref_get_unless_zero(&p->ref))
+		p = NULL;
+	rcu_read_unlock();
+	return p;
+}
+
 void rf_reap_dead(void)
 {
 	struct rf_binding *b;
@@ -477,6 +561,7 @@ void rf_vm_exit(void)
 	mutex_lock(&rf_cfg_lock);
 	hash_for_each_safe(rf_bindings, bkt, tmp, b, node)
 		rf_binding_free(b);
+	rf_profile_put(rcu_replace_pointer(rf_default, NULL, lockdep_is_held(&rf_cfg_lock)));
 	mutex_unlock(&rf_cfg_lock);
 
 	spin_lock(&rf_vms_lock);

@@ -118,10 +118,15 @@ void rf_profile_put(struct rf_profile *p);
 bool rf_any_binding(void);
 /* Under RCU: is this process bound? */
 bool rf_bound_rcu(struct pid *pid);
+/* Bindings or a host default: the postcreate hook has work. */
+bool rf_any_filter(void);
+/* Under RCU: would a VM this process makes now be filtered? */
+bool rf_filtered_rcu(struct pid *pid);
 
 /*
- * The profile now bound to the VM's owner, referenced, or NULL; and the
- * VM's state, created on first use.
+ * The profile now bound to the VM's owner (or the host default if it has
+ * no binding), referenced, or NULL; and the VM's state, created on first
+ * use.
  */
 struct rf_vm *rf_vm_get(struct kvm_vcpu *vcpu);
 /* Under RCU: the VM's state if it has any. */
@@ -143,6 +148,13 @@ int rf_bind(struct pid *pid, struct rf_profile *p, bool force, bool admin,
 int rf_unbind(struct pid *pid, bool force, struct netlink_ext_ack *extack);
 struct rf_binding *rf_binding_find(struct pid *pid);
 void rf_reap_dead(void);
+/*
+ * Set (@p, its reference taken over) or clear (NULL) the host default:
+ * the profile of VMs whose process has no binding.  CAP_SYS_ADMIN only.
+ */
+int rf_set_default(struct rf_profile *p, bool force, struct netlink_ext_ack *extack);
+/* The host default, referenced, or NULL. */
+struct rf_profile *rf_default_get(void);
 
 /* Walk every binding / VM (under rf_cfg_lock / RCU). */
 #define rf_for_each_binding(b, bkt) \

@@ -1138,4 +1138,264 @@ TEST_F(filter, concurrent_changes)
 	EXPECT_EQ(0, errors);
 }
 
+/*
+ * The host default: the profile of VMs made by processes without one.  It
+ * is global, so every test clears it in its teardown, whatever happened.
+ */
+static struct rf_msg scratch_msg_default;
+FIXTURE(host_default) {
+	struct rf_nl nl;
+	struct test_vm vm[2];
+	int nvm;
+};
+
+FIXTURE_SETUP(host_default)
+{
+	int ret = rf_nl_open(&self->nl);
+
+	ASSERT_EQ(0, ret) TH_LOG("kvm_regfilter family: %s (is the module loaded?)",
+				 strerror(-ret));
+	self->nvm = 0;
+	/* A default left by an earlier failure would judge this test. */
+	ret = rf_clear_default(&self->nl, KVM_REGFILTER_SET_FLAGS_FORCE);
+	ASSERT_TRUE(ret == 0 || ret == -ENOENT) TH_LOG("clear-default: %s", strerror(-ret));
+}
+
+FIXTURE_TEARDOWN(host_default)
+{
+	int i;
+
+	for (i = 0; i < self->nvm; i++)
+		test_vm_destroy(&self->vm[i]);
+	rf_clear_default(&self->nl, KVM_REGFILTER_SET_FLAGS_FORCE);
+	rf_nl_close(&self->nl);
+}
+
+/* A new VM with one initialised vcpu; its vcpu fd. */
+static int default_vm_vcpu(struct __test_metadata *_metadata,
+			   struct _test_data_host_default *self)
+{
+	struct test_vm *vm = &self->vm[self->nvm];
+	int fd;
+
+	if (self->nvm >= 2 || test_vm_create(vm))
+		return -1;
+	self->nvm++;
+	fd = test_vcpu_add(vm, 0);
+	EXPECT_LE(0, fd);
+	return fd;
+}
+
+static bool vcpu_lists(int vcpu, uint64_t reg)
+{
+	struct kvm_reg_list *l = test_vcpu_reg_list(vcpu);
+	bool has = l && in_list(l, reg);
+
+	free(l);
+	return has;
+}
+
+/* A VM made by a process without a profile takes the default. */
+TEST_F(host_default, applies_to_new_vms)
+{
+	struct rf_test_entry e[] = { HIDE(CONTEXTIDR_EL1), FAKE(FAKE_REG, 0x5, 0) };
+	struct rf_vm_info vi;
+	uint64_t v;
+	int vcpu;
+
+	EXPECT_EQ(-ENOENT, rf_get_default_entries(&self->nl));
+	ASSERT_EQ(0, rf_set_default(&self->nl, 0, e, 2));
+	EXPECT_EQ(2, rf_get_default_entries(&self->nl));
+	EXPECT_EQ(-ENOENT, rf_clear_profile(&self->nl, getpid(), 0));
+	vcpu = default_vm_vcpu(_metadata, self);
+	ASSERT_LE(0, vcpu);
+	EXPECT_FALSE(vcpu_lists(vcpu, CONTEXTIDR_EL1));
+	EXPECT_TRUE(vcpu_lists(vcpu, FAKE_REG));
+	EXPECT_EQ(-ENOENT, test_get_reg(vcpu, CONTEXTIDR_EL1, &v));
+	EXPECT_EQ(0, test_get_reg(vcpu, FAKE_REG, &v));
+	EXPECT_EQ(0x5, v);
+	ASSERT_EQ(1, rf_get_vms(&self->nl, getpid(), &vi, 1));
+	EXPECT_EQ(1, vi.sealed);
+	EXPECT_EQ(1, vi.fake_reads);
+}
+
+/* VMs made before the default keep what they had; later ones take it. */
+TEST_F(host_default, existing_vms_untouched)
+{
+	struct rf_test_entry e[] = { HIDE(CONTEXTIDR_EL1) };
+	int before, after;
+
+	before = default_vm_vcpu(_metadata, self);
+	ASSERT_LE(0, before);
+	ASSERT_EQ(0, rf_set_default(&self->nl, 0, e, 1));
+	after = default_vm_vcpu(_metadata, self);
+	ASSERT_LE(0, after);
+	EXPECT_TRUE(vcpu_lists(before, CONTEXTIDR_EL1));
+	EXPECT_FALSE(vcpu_lists(after, CONTEXTIDR_EL1));
+}
+
+/* A process's own profile wins; cleared, its VMs take the default. */
+TEST_F(host_default, binding_wins)
+{
+	struct rf_test_entry d[] = { HIDE(CONTEXTIDR_EL1) };
+	struct rf_test_entry own[] = { HIDE(TPIDR_EL1) };
+	int vcpu;
+
+	ASSERT_EQ(0, rf_set_default(&self->nl, 0, d, 1));
+	ASSERT_EQ(0, rf_set_profile(&self->nl, getpid(), 0, own, 1));
+	vcpu = default_vm_vcpu(_metadata, self);
+	ASSERT_LE(0, vcpu);
+	EXPECT_TRUE(vcpu_lists(vcpu, CONTEXTIDR_EL1));
+	EXPECT_FALSE(vcpu_lists(vcpu, TPIDR_EL1));
+	ASSERT_EQ(0, rf_clear_profile(&self->nl, getpid(), KVM_REGFILTER_SET_FLAGS_FORCE));
+	EXPECT_FALSE(vcpu_lists(vcpu, CONTEXTIDR_EL1));
+	EXPECT_TRUE(vcpu_lists(vcpu, TPIDR_EL1));
+	/* And with the default cleared too, the stock list. */
+	ASSERT_EQ(0, rf_clear_default(&self->nl, KVM_REGFILTER_SET_FLAGS_FORCE));
+	EXPECT_TRUE(vcpu_lists(vcpu, CONTEXTIDR_EL1));
+	EXPECT_TRUE(vcpu_lists(vcpu, TPIDR_EL1));
+}
+
+/* A list handed out under the default holds it, unless forced. */
+TEST_F(host_default, seal_and_force)
+{
+	struct rf_test_entry e1[] = { HIDE(CONTEXTIDR_EL1) };
+	struct rf_test_entry e2[] = { HIDE(TPIDR_EL1) };
+	int vcpu;
+
+	ASSERT_EQ(0, rf_set_default(&self->nl, 0, e1, 1));
+	vcpu = default_vm_vcpu(_metadata, self);
+	ASSERT_LE(0, vcpu);
+	/* Not handed out yet: free to change. */
+	ASSERT_EQ(0, rf_set_default(&self->nl, 0, e1, 1));
+	EXPECT_FALSE(vcpu_lists(vcpu, CONTEXTIDR_EL1));
+	EXPECT_EQ(-EBUSY, rf_set_default(&self->nl, 0, e2, 1));
+	EXPECT_NE(NULL, strstr(self->nl.extack, "host default"));
+	TH_LOG("extack: %s", self->nl.extack);
+	EXPECT_EQ(-EBUSY, rf_clear_default(&self->nl, 0));
+	EXPECT_EQ(1, rf_get_default_entries(&self->nl));
+	ASSERT_EQ(0, rf_set_default(&self->nl, KVM_REGFILTER_SET_FLAGS_FORCE, e2, 1));
+	EXPECT_TRUE(vcpu_lists(vcpu, CONTEXTIDR_EL1));
+	EXPECT_FALSE(vcpu_lists(vcpu, TPIDR_EL1));
+	ASSERT_EQ(0, rf_clear_default(&self->nl, KVM_REGFILTER_SET_FLAGS_FORCE));
+	EXPECT_TRUE(vcpu_lists(vcpu, TPIDR_EL1));
+	EXPECT_EQ(-ENOENT, rf_clear_default(&self->nl, 0));
+	EXPECT_NE(0, strlen(self->nl.extack));
+}
+
+/* Only CAP_SYS_ADMIN sets or clears it; anyone may read it; bad input says why. */
+TEST_F(host_default, permissions_and_errors)
+{
+	struct rf_test_entry e[] = { HIDE(CONTEXTIDR_EL1) };
+	pid_t child;
+	int status;
+
+	ASSERT_EQ(0, rf_set_default(&self->nl, 0, e, 1));
+	child = fork();
+	ASSERT_LE(0, child);
+	if (child == 0) {
+		struct rf_nl nl;
+		int ret;
+
+		if (setgid(65534) || setuid(65534))
+			_exit(10);
+		if (rf_nl_open(&nl))
+			_exit(11);
+		ret = rf_set_default(&nl, 0, e, 1);
+		fprintf(stderr, "# set-default as 65534: %s (%s)\n", strerror(-ret), nl.extack);
+		if (ret != -EPERM || !strstr(nl.extack, "CAP_SYS_ADMIN"))
+			_exit(12);
+		ret = rf_clear_default(&nl, KVM_REGFILTER_SET_FLAGS_FORCE);
+		if (ret != -EPERM)
+			_exit(13);
+		if (rf_get_default_entries(&nl) != 1)
+			_exit(14);
+		_exit(0);
+	}
+	ASSERT_EQ(child, waitpid(child, &status, 0));
+	EXPECT_EQ(0, WEXITSTATUS(status));
+	EXPECT_EQ(1, rf_get_default_entries(&self->nl));
+
+	/* A pid has no place in set-default: refused, and named. */
+	rf_msg_init(&scratch_msg_default, &self->nl, KVM_REGFILTER_CMD_SET_DEFAULT, 0);
+	rf_put_u32(&scratch_msg_default, KVM_REGFILTER_A_PID, getpid());
+	EXPECT_EQ(-EINVAL, rf_nl_transact(&self->nl, &scratch_msg_default, NULL, NULL));
+	EXPECT_NE(NULL, strstr(self->nl.extack, "no pid"));
+	EXPECT_EQ(1, rf_get_default_entries(&self->nl));
+}
+
+/* Setting and clearing it are events, with who did it. */
+TEST_F(host_default, events)
+{
+	struct rf_test_entry e[] = { HIDE(CONTEXTIDR_EL1), HIDE(TPIDR_EL1) };
+	struct rf_nl ev_nl;
+	struct rf_event ev;
+
+	ASSERT_EQ(0, rf_nl_open(&ev_nl));
+	ASSERT_EQ(0, rf_nl_join_events(&ev_nl));
+	ASSERT_EQ(0, rf_set_default(&self->nl, 0, e, 2));
+	ASSERT_EQ(0, rf_next_event(&ev_nl, &ev, 5000));
+	EXPECT_EQ(KVM_REGFILTER_EVENT_DEFAULT_SET, ev.event);
+	EXPECT_EQ((uint32_t)getpid(), ev.pid);
+	EXPECT_EQ(2, ev.reg);
+	ASSERT_EQ(0, rf_clear_default(&self->nl, 0));
+	ASSERT_EQ(0, rf_next_event(&ev_nl, &ev, 5000));
+	EXPECT_EQ(KVM_REGFILTER_EVENT_DEFAULT_CLEARED, ev.event);
+	EXPECT_EQ((uint32_t)getpid(), ev.pid);
+	rf_nl_close(&ev_nl);
+}
+
+/*
+ * The default changing (set, replaced, cleared, all forced) and the
+ * process's own profile coming and going, while threads hammer the
+ * register ioctls of VMs that were made under the default.
+ */
+TEST_F(host_default, concurrent_changes)
+{
+	struct rf_test_entry a[] = { HIDE(CONTEXTIDR_EL1), FAKE(FAKE_REG, 1, 0) };
+	struct rf_test_entry b[] = { FAKE(FAKE_REG2, 2, 0), PIN(RF_PSCI_VERSION, 0x10000) };
+	struct hammer h[4];
+	pthread_t t[4];
+	bool stop = false;
+	long changes = 0, ops = 0, errors = 0;
+	time_t end;
+	int i;
+
+	ASSERT_EQ(0, rf_set_default(&self->nl, 0, a, 2));
+	ASSERT_EQ(0, test_vm_create(&self->vm[0]));
+	self->nvm = 1;
+	for (i = 0; i < 4; i++) {
+		h[i] = (struct hammer){ .vcpu = test_vcpu_add(&self->vm[0], i), .stop = &stop };
+		ASSERT_LE(0, h[i].vcpu);
+		ASSERT_EQ(0, pthread_create(&t[i], NULL, hammer_fn, &h[i]));
+	}
+	end = time(NULL) + 8;
+	while (time(NULL) < end) {
+		const uint32_t force = KVM_REGFILTER_SET_FLAGS_FORCE;
+
+		ASSERT_EQ(0, rf_set_default(&self->nl, force, changes % 2 ? a : b, 2));
+		if (changes % 5 == 0)
+			ASSERT_EQ(0, rf_set_profile(&self->nl, getpid(), force, a, 1));
+		if (changes % 5 == 2)
+			ASSERT_EQ(0, rf_clear_profile(&self->nl, getpid(), force));
+		if (changes % 7 == 0)
+			ASSERT_EQ(0, rf_clear_default(&self->nl, force));
+		changes++;
+	}
+	__atomic_store_n(&stop, true, __ATOMIC_RELAXED);
+	for (i = 0; i < 4; i++) {
+		pthread_join(t[i], NULL);
+		ops += h[i].ops;
+		errors += h[i].errors;
+		if (h[i].errors)
+			TH_LOG("thread %d: %ld errors, the first %s", i, h[i].errors, h[i].first);
+	}
+	rf_clear_profile(&self->nl, getpid(), KVM_REGFILTER_SET_FLAGS_FORCE);
+	TH_LOG("%ld changes of the default, %ld rounds of register ioctls, %ld errors",
+	       changes, ops, errors);
+	EXPECT_LT(10, changes);
+	EXPECT_LT(10, ops);
+	EXPECT_EQ(0, errors);
+}
+
 TEST_HARNESS_MAIN

@@ -341,6 +341,9 @@ static int fuzz_as(struct __test_metadata *_metadata, struct fuzzer *f, long n)
 	kill(f->child, SIGKILL);
 	waitpid(f->child, NULL, 0);
 	rf_clear_profile(&nl, getpid(), KVM_REGFILTER_SET_FLAGS_FORCE);
+	/* A host default the fuzzer set would filter the next tests' VMs. */
+	if (f->root)
+		rf_clear_default(&nl, KVM_REGFILTER_SET_FLAGS_FORCE);
 	rf_nl_close(&nl);
 	return 0;
 }

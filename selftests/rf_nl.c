@@ -285,6 +285,42 @@ int rf_clear_profile(struct rf_nl *nl, int pid, uint32_t flags)
 	return rf_nl_transact(nl, &scratch_msg, NULL, NULL);
 }
 
+int rf_set_default(struct rf_nl *nl, uint32_t flags, const struct rf_test_entry *e, int n)
+{
+	rf_msg_init(&scratch_msg, nl, KVM_REGFILTER_CMD_SET_DEFAULT, 0);
+	if (flags)
+		rf_put_u32(&scratch_msg, KVM_REGFILTER_A_FLAGS, flags);
+	rf_put_str(&scratch_msg, KVM_REGFILTER_A_DESCRIPTION, "selftest default");
+	put_entries(&scratch_msg, e, n);
+	return rf_nl_transact(nl, &scratch_msg, NULL, NULL);
+}
+
+int rf_clear_default(struct rf_nl *nl, uint32_t flags)
+{
+	rf_msg_init(&scratch_msg, nl, KVM_REGFILTER_CMD_CLEAR_DEFAULT, 0);
+	if (flags)
+		rf_put_u32(&scratch_msg, KVM_REGFILTER_A_FLAGS, flags);
+	return rf_nl_transact(nl, &scratch_msg, NULL, NULL);
+}
+
+static void count_entries_cb(const struct nlattr *attrs, int len, void *arg)
+{
+	const struct nlattr *a;
+
+	rf_for_each_attr(a, attrs, len)
+		if ((a->nla_type & NLA_TYPE_MASK) == KVM_REGFILTER_A_ENTRY)
+			(*(int *)arg)++;
+}
+
+int rf_get_default_entries(struct rf_nl *nl)
+{
+	int n = 0, ret;
+
+	rf_msg_init(&scratch_msg, nl, KVM_REGFILTER_CMD_GET_DEFAULT, 0);
+	ret = rf_nl_transact(nl, &scratch_msg, count_entries_cb, &n);
+	return ret ? ret : n;
+}
+
 static uint32_t msg_pid(const struct nlattr *attrs, int len)
 {
 	const struct nlattr *a;

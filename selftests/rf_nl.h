@@ -77,6 +77,10 @@ struct rf_test_entry {
 int rf_set_profile(struct rf_nl *nl, int pid, uint32_t flags,
 		   const struct rf_test_entry *e, int n);
 int rf_clear_profile(struct rf_nl *nl, int pid, uint32_t flags);
+/* The host default: set, clear, and how many entries it has (or -errno). */
+int rf_set_default(struct rf_nl *nl, uint32_t flags, const struct rf_test_entry *e, int n);
+int rf_clear_default(struct rf_nl *nl, uint32_t flags);
+int rf_get_default_entries(struct rf_nl *nl);
 
 /* How many processes have a profile (that the caller may see), or -errno. */
 int rf_count_bindings(struct rf_nl *nl);

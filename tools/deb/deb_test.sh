@@ -102,8 +102,17 @@ check "regctl: Depends from shlibs (libnl-genl-3-200, libc6)" \
 	matches "$(field "$regctl" Depends)" 'libnl-genl-3-200.*|libc6.*libnl-genl-3-200'
 check "regctl, libregfilter0: no dkms in their scripts or Depends" \
 	sh -c "test -s '$regctl' && test -s '$lib' &&
-	       ! dpkg-deb -I '$regctl' postinst >/dev/null 2>&1 && ! dpkg-deb -I '$lib' postinst >/dev/null 2>&1 &&
+	       ! dpkg-deb -I '$regctl' postinst 2>/dev/null | grep -q dkms &&
+	       ! dpkg-deb -I '$lib' postinst >/dev/null 2>&1 &&
 	       ! dpkg-deb -f '$regctl' Depends | grep -q dkms && ! dpkg-deb -f '$lib' Depends | grep -q dkms"
+check "regctl: the host default's unit, enabled by its postinst (dh_installsystemd)" \
+	sh -c "dpkg-deb -c '$regctl' | grep -q ' ./lib/systemd/system/regfilter-default.service\$' &&
+	       dpkg-deb -I '$regctl' postinst | grep -q 'regfilter-default.service'"
+check "regctl: the unit applies /etc/regfilter/default.profile before libvirt" \
+	sh -c "grep -q '^ExecStart=/usr/sbin/regctl set-default /etc/regfilter/default.profile\$' '$tmp/regctl/lib/systemd/system/regfilter-default.service' &&
+	       grep -q '^Before=.*virtqemud.service' '$tmp/regctl/lib/systemd/system/regfilter-default.service'"
+check "dkms: the module loads at boot (modules-load.d)" \
+	sh -c "dpkg-deb -x '$dkms' '$tmp/dkms2' && grep -qx kvm_regfilter '$tmp/dkms2/usr/lib/modules-load.d/kvm-regfilter.conf'"
 check "regctl: --version says $ver" \
 	matches "$("$tmp/regctl/usr/sbin/regctl" --version 2>&1)" "\\b$ver\\b"
 
@@ -218,6 +227,12 @@ for p in $( (field "$regctl" Depends; echo; field "$lib" Depends) |
 	touch "$r/var/lib/dpkg/info/$(dpkg-query -W -f '${binary:Package}' "$p:$arch" 2>/dev/null ||
 					 dpkg-query -W -f '${binary:Package}' "$p").list"
 done >"$r/var/lib/dpkg/status"
+# regctl's maintainer scripts (dh_installsystemd's) run chrooted in $r: a
+# shell and what it links, and nothing else (deb-systemd-helper missing,
+# they record no enabled unit, as on a host without systemd).
+for f in /bin/sh $(readlink -f /bin/sh) $(ldd "$(readlink -f /bin/sh)" | grep -o '/[^ ]*'); do
+	mkdir -p "$r$(dirname "$f")" && cp -L "$f" "$r$f"
+done
 check "dpkg --root -i regctl libregfilter0" \
 	dpkg --root="$r" --log=/dev/null -i "$regctl" "$lib"
 check "both are installed, the files in place" \

@@ -293,9 +293,11 @@ int regfilter_entry_at(const uint32_t *offs, size_t nr, uint32_t bad, uint32_t e
 	return (int)lo;
 }
 
-int regfilter_set_profile(struct regfilter *rf, int pid, const struct rf_prof *p, bool force)
+/* set-profile for pid, or set-default (pid 0). */
+static int rf_set(struct regfilter *rf, uint8_t cmd, int pid, const struct rf_prof *p,
+		  bool force)
 {
-	struct nl_msg *msg = rf_msg(rf, KVM_REGFILTER_CMD_SET_PROFILE, 0);
+	struct nl_msg *msg = rf_msg(rf, cmd, 0);
 	uint32_t *offs = calloc(p->nr ? p->nr : 1, sizeof(*offs)), end;
 	size_t i;
 	int ret;
@@ -305,7 +307,8 @@ int regfilter_set_profile(struct regfilter *rf, int pid, const struct rf_prof *p
 		free(offs);
 		return -ENOMEM;
 	}
-	NLA_PUT_U32(msg, KVM_REGFILTER_A_PID, pid);
+	if (pid)
+		NLA_PUT_U32(msg, KVM_REGFILTER_A_PID, pid);
 	if (force)
 		NLA_PUT_U32(msg, KVM_REGFILTER_A_FLAGS, KVM_REGFILTER_SET_FLAGS_FORCE);
 	NLA_PUT_STRING(msg, KVM_REGFILTER_A_DESCRIPTION, p->description);
@@ -324,19 +327,41 @@ nla_put_failure:
 	return -EMSGSIZE;
 }
 
-int regfilter_clear_profile(struct regfilter *rf, int pid, bool force)
+int regfilter_set_profile(struct regfilter *rf, int pid, const struct rf_prof *p, bool force)
 {
-	struct nl_msg *msg = rf_msg(rf, KVM_REGFILTER_CMD_CLEAR_PROFILE, 0);
+	return rf_set(rf, KVM_REGFILTER_CMD_SET_PROFILE, pid, p, force);
+}
+
+int regfilter_set_default(struct regfilter *rf, const struct rf_prof *p, bool force)
+{
+	return rf_set(rf, KVM_REGFILTER_CMD_SET_DEFAULT, 0, p, force);
+}
+
+/* clear-profile for pid, or clear-default (pid 0). */
+static int rf_clear(struct regfilter *rf, uint8_t cmd, int pid, bool force)
+{
+	struct nl_msg *msg = rf_msg(rf, cmd, 0);
 
 	if (!msg)
 		return -ENOMEM;
-	NLA_PUT_U32(msg, KVM_REGFILTER_A_PID, pid);
+	if (pid)
+		NLA_PUT_U32(msg, KVM_REGFILTER_A_PID, pid);
 	if (force)
 		NLA_PUT_U32(msg, KVM_REGFILTER_A_FLAGS, KVM_REGFILTER_SET_FLAGS_FORCE);
 	return rf_transact(rf, msg, NULL, NULL);
 nla_put_failure:
 	nlmsg_free(msg);
 	return -EMSGSIZE;
+}
+
+int regfilter_clear_profile(struct regfilter *rf, int pid, bool force)
+{
+	return rf_clear(rf, KVM_REGFILTER_CMD_CLEAR_PROFILE, pid, force);
+}
+
+int regfilter_clear_default(struct regfilter *rf, bool force)
+{
+	return rf_clear(rf, KVM_REGFILTER_CMD_CLEAR_DEFAULT, 0, force);
 }
 
 static void rf_parse_entry(struct nlattr *nest, struct rf_prof_entry *e,
@@ -498,6 +523,16 @@ nla_put_failure:
 	return -EMSGSIZE;
 }
 
+int regfilter_get_default(struct regfilter *rf, struct regfilter_binding *b)
+{
+	struct nl_msg *msg = rf_msg(rf, KVM_REGFILTER_CMD_GET_DEFAULT, 0);
+
+	if (!msg)
+		return -ENOMEM;
+	rf_binding_init(b);
+	return rf_transact(rf, msg, rf_get_cb, b);
+}
+
 struct rf_list_arg {
 	int (*cb)(const struct regfilter_binding *b, void *arg);
 	void *arg;
@@ -650,7 +685,13 @@ const char *regfilter_state_name(uint32_t state)
 const char *regfilter_event_name(uint32_t event)
 {
 	static const char *const names[] = {
-		"strict-write-refused", "guard-failed", "shadowed", "pin-absent", "pin-refused",
+		[KVM_REGFILTER_EVENT_STRICT_WRITE_REFUSED] = "strict-write-refused",
+		[KVM_REGFILTER_EVENT_GUARD_FAILED] = "guard-failed",
+		[KVM_REGFILTER_EVENT_SHADOWED] = "shadowed",
+		[KVM_REGFILTER_EVENT_PIN_ABSENT] = "pin-absent",
+		[KVM_REGFILTER_EVENT_PIN_REFUSED] = "pin-refused",
+		[KVM_REGFILTER_EVENT_DEFAULT_SET] = "default-set",
+		[KVM_REGFILTER_EVENT_DEFAULT_CLEARED] = "default-cleared",
 	};
 
 	return event < ARRAY_SIZE(names) ? names[event] : "unknown";

@@ -59,6 +59,14 @@ int regfilter_clear_profile(struct regfilter *rf, int pid, bool force);
 /* Fills b (free with regfilter_binding_free). */
 int regfilter_get_profile(struct regfilter *rf, int pid, struct regfilter_binding *b);
 void regfilter_binding_free(struct regfilter_binding *b);
+/*
+ * The host default: the profile of VMs whose process has no binding.
+ * Setting and clearing it need CAP_SYS_ADMIN; get fills b with pid 0 and
+ * no VMs, or fails with -ENOENT if none is set.
+ */
+int regfilter_set_default(struct regfilter *rf, const struct rf_prof *p, bool force);
+int regfilter_clear_default(struct regfilter *rf, bool force);
+int regfilter_get_default(struct regfilter *rf, struct regfilter_binding *b);
 /* Calls cb for each binding the caller may see; cb's non-zero return stops. */
 int regfilter_list(struct regfilter *rf,
 		   int (*cb)(const struct regfilter_binding *b, void *arg), void *arg);

@@ -51,6 +51,19 @@ int cmd_monitor(int argc, char **argv)
 		if (ret)
 			break;
 		regname_format(ev.reg, name, sizeof(name));
+		if (ev.event == KVM_REGFILTER_EVENT_DEFAULT_SET ||
+		    ev.event == KVM_REGFILTER_EVENT_DEFAULT_CLEARED) {
+			/* No VM: who changed the host default, and its size. */
+			if (json)
+				printf("{\"event\":\"%s\",\"pid\":%u,\"entries\":%llu}\n",
+				       regfilter_event_name(ev.event), ev.pid,
+				       (unsigned long long)ev.reg);
+			else
+				printf("%s pid %u entries %llu\n", regfilter_event_name(ev.event),
+				       ev.pid, (unsigned long long)ev.reg);
+			fflush(stdout);
+			continue;
+		}
 		if (json)
 			printf("{\"event\":\"%s\",\"pid\":%u,\"vm\":%u,\"reg\":\"0x%016llx\","
 			       "\"name\":\"%s\",\"value\":\"0x%llx\",\"error\":%u}\n",

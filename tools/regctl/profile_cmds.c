@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* set-profile, clear, show, list. */
+/* set-profile, clear, show, list; set-default, clear-default. */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -94,8 +94,11 @@ static void print_binding_text(const struct regfilter_binding *b)
 	char name[REGNAME_MAX];
 	unsigned int i, j;
 
-	printf("process %d: %s\n", b->pid, *b->prof.description ?
-	       b->prof.description : "(no description)");
+	if (b->pid)
+		printf("process %d: ", b->pid);
+	else
+		printf("host default (every VM of a process without a profile): ");
+	printf("%s\n", *b->prof.description ? b->prof.description : "(no description)");
 	for (i = 0; i < b->prof.nr; i++)
 		print_entry(&b->prof.entries[i]);
 	for (i = 0; i < b->nr_vms; i++) {
@@ -121,7 +124,10 @@ static void print_binding_json(const struct regfilter_binding *b)
 	char name[REGNAME_MAX];
 	unsigned int i, j;
 
-	printf("{\"pid\":%d,\"description\":", b->pid);
+	if (b->pid)
+		printf("{\"pid\":%d,\"description\":", b->pid);
+	else
+		printf("{\"default\":true,\"description\":");
 	regctl_json_str(b->prof.description);
 	printf(",\"entries\":[");
 	for (i = 0; i < b->prof.nr; i++) {
@@ -185,6 +191,32 @@ static int list_cb(const struct regfilter_binding *b, void *arg)
 	return 0;
 }
 
+/*
+ * The host default first, if one is set: in text a line of its own, in
+ * JSON the list's first element, {"default":true,...} instead of a pid.
+ */
+static int list_default(struct regfilter *rf, struct list_arg *la)
+{
+	struct regfilter_binding d;
+	int ret;
+
+	ret = regfilter_get_default(rf, &d);
+	if (ret == -ENOENT)
+		return 0;
+	if (ret)
+		return ret;
+	if (json) {
+		print_binding_json(&d);
+		la->n++;
+	} else if (la->verbose) {
+		print_binding_text(&d);
+	} else {
+		printf("default\t%zu entries\t-\t%s\n", d.prof.nr, d.prof.description);
+	}
+	regfilter_binding_free(&d);
+	return 0;
+}
+
 static int list_all(bool verbose)
 {
 	struct list_arg la = { .verbose = verbose };
@@ -196,7 +228,9 @@ static int list_all(bool verbose)
 		return ret;
 	if (json)
 		printf("[");
-	ret = regfilter_list(rf, list_cb, &la);
+	ret = list_default(rf, &la);
+	if (!ret)
+		ret = regfilter_list(rf, list_cb, &la);
 	if (json)
 		printf("]\n");
 	if (ret)
@@ -225,13 +259,14 @@ int cmd_show(int argc, char **argv)
 		return list_all(true);
 	if (argc != 2)
 		return regctl_usage("show");
-	ret = regctl_parse_pid(argv[1], &pid);
+	pid = 0;
+	ret = strcmp(argv[1], "default") ? regctl_parse_pid(argv[1], &pid) : 0;
 	if (ret)
 		return ret;
 	ret = regctl_connect(&rf);
 	if (ret)
 		return ret;
-	ret = regfilter_get_profile(rf, pid, &b);
+	ret = pid ? regfilter_get_profile(rf, pid, &b) : regfilter_get_default(rf, &b);
 	if (ret) {
 		ret = regctl_fail(rf, ret, "show");
 	} else {
@@ -243,6 +278,52 @@ int cmd_show(int argc, char **argv)
 		}
 		regfilter_binding_free(&b);
 	}
+	regfilter_close(rf);
+	return ret;
+}
+
+int cmd_set_default(int argc, char **argv)
+{
+	bool force = take_force(&argc, argv);
+	struct regfilter *rf;
+	struct rf_prof p;
+	int ret;
+
+	if (argc != 2)
+		return regctl_usage("set-default");
+	ret = regctl_load_profile(argv[1], &p);
+	if (ret)
+		return ret;
+	ret = regctl_connect(&rf);
+	if (ret)
+		goto out;
+	ret = regfilter_set_default(rf, &p, force);
+	if (ret)
+		ret = regctl_fail_profile(rf, ret, "set-default", &p);
+	else if (!json)
+		printf("host default: profile %s (%zu entries), for VMs made from now on by processes without a profile\n",
+		       p.path, p.nr);
+	regfilter_close(rf);
+out:
+	rf_prof_free(&p);
+	return ret;
+}
+
+int cmd_clear_default(int argc, char **argv)
+{
+	bool force = take_force(&argc, argv);
+	struct regfilter *rf;
+	int ret;
+
+	(void)argv;
+	if (argc != 1)
+		return regctl_usage("clear-default");
+	ret = regctl_connect(&rf);
+	if (ret)
+		return ret;
+	ret = regfilter_clear_default(rf, force);
+	if (ret)
+		ret = regctl_fail(rf, ret, "clear-default");
 	regfilter_close(rf);
 	return ret;
 }

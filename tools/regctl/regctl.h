@@ -44,6 +44,8 @@ int cmd_set_profile(int argc, char **argv);
 int cmd_clear(int argc, char **argv);
 int cmd_show(int argc, char **argv);
 int cmd_list(int argc, char **argv);
+int cmd_set_default(int argc, char **argv);
+int cmd_clear_default(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_monitor(int argc, char **argv);
 int cmd_capture(int argc, char **argv);

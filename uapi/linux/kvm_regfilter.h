@@ -46,7 +46,8 @@ enum kvm_regfilter_policy {
 };
 
 /**
- * enum kvm_regfilter_set_flags - Flags of set-profile and clear-profile.
+ * enum kvm_regfilter_set_flags - Flags of set-profile, clear-profile,
+ *   set-default and clear-default.
  * @KVM_REGFILTER_SET_FLAGS_FORCE: Change the profile even of a VM that has
  *   already handed out its register list.
  */
@@ -91,6 +92,10 @@ enum kvm_regfilter_state {
  *   refused one that KVM would take but cannot handle (error EOPNOTSUPP:
  *   ID_AA64DFR0_EL1.PMUVer 0 on a vcpu with a PMU); the VM keeps its own
  *   value.
+ * @KVM_REGFILTER_EVENT_DEFAULT_SET: The host default was set or replaced (pid:
+ *   who set it; reg: its number of entries).
+ * @KVM_REGFILTER_EVENT_DEFAULT_CLEARED: The host default was cleared (its pid
+ *   attribute, who cleared it).
  */
 enum kvm_regfilter_event {
 	KVM_REGFILTER_EVENT_STRICT_WRITE_REFUSED,
@@ -98,6 +103,8 @@ enum kvm_regfilter_event {
 	KVM_REGFILTER_EVENT_SHADOWED,
 	KVM_REGFILTER_EVENT_PIN_ABSENT,
 	KVM_REGFILTER_EVENT_PIN_REFUSED,
+	KVM_REGFILTER_EVENT_DEFAULT_SET,
+	KVM_REGFILTER_EVENT_DEFAULT_CLEARED,
 };
 
 enum {
@@ -159,6 +166,9 @@ enum {
 	KVM_REGFILTER_CMD_GET_BINDINGS,
 	KVM_REGFILTER_CMD_GET_VMS,
 	KVM_REGFILTER_CMD_EVENT,
+	KVM_REGFILTER_CMD_SET_DEFAULT,
+	KVM_REGFILTER_CMD_GET_DEFAULT,
+	KVM_REGFILTER_CMD_CLEAR_DEFAULT,
 
 	__KVM_REGFILTER_CMD_MAX,
 	KVM_REGFILTER_CMD_MAX = (__KVM_REGFILTER_CMD_MAX - 1)
