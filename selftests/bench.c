@@ -6,6 +6,9 @@
  *   filtered    loaded, a 4-entry profile (2 hides, 2 fakes)
  *   control     unfiltered again: unfiltered/control is an A/A ratio, the
  *               noise floor of this host, to read the others against
+ *   default     the same profile as the host default, the process without
+ *               one of its own: what every VM of a host with a baseline
+ *               pays
  * For each: a full register sync of one vcpu as a VMM does it around a
  * migration (KVM_GET_REG_LIST, then GET and SET of every register), and
  * the run path (KVM_RUN of a guest that spins a counted loop and exits).
@@ -32,8 +35,10 @@
 #include "kvm_util.h"
 #include "rf_nl.h"
 
-enum { STOCK, UNFILTERED, FILTERED, CONTROL, NR_MODES };
-static const char *const mode_name[] = { "stock", "unfiltered", "filtered", "control" };
+enum { STOCK, UNFILTERED, FILTERED, CONTROL, DEFAULT, NR_MODES };
+static const char *const mode_name[] = {
+	"stock", "unfiltered", "filtered", "control", "default",
+};
 
 static double now_us(void)
 {
@@ -182,10 +187,12 @@ int main(int argc, char **argv)
 					m == STOCK ? "unloading" : "loading", strerror(-ret));
 				return 1;
 			}
-			if (m == FILTERED) {
+			if (m == FILTERED || m == DEFAULT) {
 				if (rf_nl_open(&nl) ||
-				    rf_set_profile(&nl, getpid(), KVM_REGFILTER_SET_FLAGS_FORCE,
-						   profile, 4)) {
+				    (m == FILTERED ?
+				     rf_set_profile(&nl, getpid(), KVM_REGFILTER_SET_FLAGS_FORCE,
+						    profile, 4) :
+				     rf_set_default(&nl, KVM_REGFILTER_SET_FLAGS_FORCE, profile, 4))) {
 					fprintf(stderr, "bench: cannot set the profile\n");
 					return 1;
 				}
@@ -200,8 +207,11 @@ int main(int argc, char **argv)
 			run[m][t] = run_cost(&vm, vcpu, 1000);
 			close(vcpu);
 			test_vm_destroy(&vm);
-			if (m == FILTERED) {
-				rf_clear_profile(&nl, getpid(), KVM_REGFILTER_SET_FLAGS_FORCE);
+			if (m == FILTERED || m == DEFAULT) {
+				if (m == FILTERED)
+					rf_clear_profile(&nl, getpid(), KVM_REGFILTER_SET_FLAGS_FORCE);
+				else
+					rf_clear_default(&nl, KVM_REGFILTER_SET_FLAGS_FORCE);
 				rf_nl_close(&nl);
 			}
 			if (sync[m][t] < 0 || run[m][t] < 0) {
@@ -228,6 +238,9 @@ int main(int argc, char **argv)
 	ratio_line("filtered/unfiltered", sync, run, FILTERED, UNFILTERED, trials,
 		   "goal <= 1.15 sync");
 	ratio_line("filtered/stock", sync, run, FILTERED, STOCK, trials, "");
+	ratio_line("default/unfiltered", sync, run, DEFAULT, UNFILTERED, trials,
+		   "goal <= 1.15 sync");
+	ratio_line("default/filtered", sync, run, DEFAULT, FILTERED, trials, "");
 	for (m = 0; m < NR_MODES; m++)
 		printf("bench: %-10s median sync %.2f us/ioctl, run %.1f us/KVM_RUN\n",
 		       mode_name[m], median(sync[m], trials), median(run[m], trials));
