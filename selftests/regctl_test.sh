@@ -47,7 +47,7 @@ case $(uname -r) in
 esac
 
 echo "TAP version 13"
-echo "1..47"
+echo "1..60"
 
 expect "version" 0 regctl --version
 has "version names regctl" "^regctl "
@@ -162,6 +162,22 @@ cp "$T/monitor2.err" "$T/out"
 has "monitor says when events were lost" "events were lost"
 if kill -0 $mon 2>/dev/null; then ok "monitor goes on after a loss"; else nok "monitor goes on after a loss"; fi
 kill $mon 2>/dev/null
+
+# the host default: shown, taken by a VM of a process without a profile
+# (this shell's capture), cleared
+expect "set-default" 0 regctl set-default "$T/hide.profile"
+has "set-default says for whom" "host default: profile"
+expect "show default" 0 regctl show default
+has "show default: its entry" "hide CONTEXTIDR_EL1"
+expect "list" 0 regctl list
+has "list: the default's line first" "^default.1 entries"
+expect "a capture without a profile of its own" 0 regctl capture -o "$T/default.capture"
+expect "... takes the default: the filtered view" 0 regctl diff "$T/hidden.capture" "$T/default.capture"
+expect "show -j default" 0 regctl -j show default
+has "show -j default: default true" '^{"default":true,"description":"selftest: hide CONTEXTIDR_EL1"'
+expect "clear-default" 0 regctl clear-default
+expect "show default once cleared fails" 2 regctl show default
+has "and relays why" "kernel reports: no host default is set"
 
 # another network namespace: the family is not there, and regctl says why
 expect "in another network namespace: exit 3" 3 unshare -n regctl list

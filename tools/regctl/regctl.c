@@ -119,17 +119,27 @@ int regctl_connect(struct regfilter **rf)
 int regctl_fail(struct regfilter *rf, int err, const char *what)
 {
 	const char *ext = rf ? regfilter_extack(rf) : "";
+	bool dflt = strstr(what, "default");
 
 	fprintf(stderr, "%s: %s: %s%s%s\n", prog, what, strerror(-err),
 		*ext ? "; kernel reports: " : "", ext);
+
 	if (err == -EPERM) {
-		fprintf(stderr, "%s: configuring a process needs CAP_SYS_ADMIN or the right "
-			"to ptrace it (same user, not restricted by Yama)\n", prog);
+		if (dflt)
+			fprintf(stderr, "%s: the host default is root's (CAP_SYS_ADMIN): it "
+				"changes every user's new VMs\n", prog);
+		else
+			fprintf(stderr, "%s: configuring a process needs CAP_SYS_ADMIN or the "
+				"right to ptrace it (same user, not restricted by Yama)\n", prog);
 		return EXIT_PERM;
 	}
 	if (err == -EBUSY)
-		fprintf(stderr, "%s: its VM already handed out its register list; "
-			"--force changes the profile anyway\n", prog);
+		fprintf(stderr, "%s: %s already handed out its register list; "
+			"--force changes the profile anyway\n", prog,
+			dflt ? "a VM that uses the host default" : "its VM");
+	if (err == -ENOENT && !strcmp(what, "show"))
+		fprintf(stderr, "%s: without a profile of its own, a VM made while a host "
+			"default is set uses that ('%s show default')\n", prog, prog);
 	if (err == -ESRCH)
 		fprintf(stderr, "%s: check the pid (a process, not a thread, in your pid "
 			"namespace)\n", prog);
