@@ -9,7 +9,8 @@
 # QEMU: the Debian suite whose arm64 QEMU a host runs (bookworm: 7.2,
 # trixie: 10.0, sid: 11.x; trixie-rf: trixie's with tools/qemu/patches).  PROFILE: a shipped profile (tools/profiles)
 # or test profile (tools/testvm/profiles) put on that side's QEMU with
-# 'regctl run', or "none".  EXPECT (the rest of the line): ok (the guest
+# 'regctl run', default:PROFILE (made that host's default with 'regctl
+# set-default', QEMU started without regctl), or "none".  EXPECT (the rest of the line): ok (the guest
 # resumes and counts on), fail:MESSAGE (the source completed, the
 # destination's QEMU refused the state and said MESSAGE, an extended
 # regular expression), strict (likewise, and the destination's filter
@@ -19,7 +20,8 @@
 # cause.
 # A line that starts with "matrix" runs in `make matrix` and `make
 # migrate` only: `make check` runs the others, a representative subset
-# (each QEMU pairing's fix, the problem it fixes on Debian 12's QEMU, each
+# (each QEMU pairing's fix, the problem it fixes on Debian 12's QEMU, the
+# host default alone both ways, each
 # kind of expected failure once, 6.1 in both roles), which keeps the whole
 # run under 45 minutes warm here.
 # MIGRATE_ONLY="..." runs the lines given instead (a leading "matrix" too).
@@ -59,6 +61,10 @@ matrix 7.x  6.12 sid trixie virt-10.0 none none fail:Failed to put registers aft
 matrix 6.12 7.x  sid sid virt none none ok
 7.x  6.12 sid sid virt none none fail:Could not set register fw reg 0 to 10003 \(is 10001\)
 7.x  6.12 sid sid virt linux-6.12-view none ok
+# The host default alone: 'regctl set-default' before QEMU starts, QEMU
+# unmodified and not under regctl (as libvirt, nova or Proxmox start it).
+6.12 7.x  bookworm bookworm virt default:linux-7.x-view none ok
+7.x  6.12 bookworm bookworm virt default:linux-6.12-view none ok
 # trixie's QEMU 10.0 with tools/qemu/patches on both ends and no regctl:
 # the machine type virt-10.0 carries linux-6.12-view by itself.
 6.12 7.x  trixie-rf trixie-rf virt-10.0 none none ok
@@ -475,7 +481,8 @@ matrix_write() {
 			tr -d '\r' | sort -u | sed 's/^/- /'
 		echo
 		echo "Filter: a profile put on that side's unmodified QEMU with"
-		echo "\`regctl run --profile NAME -- qemu-system-aarch64 ...\`; with trixie-rf, none"
+		echo "\`regctl run --profile NAME -- qemu-system-aarch64 ...\`; default:NAME, the host's"
+		echo "default (\`regctl set-default NAME\`, QEMU not under regctl); with trixie-rf, none"
 		echo "is given: the machine type carries its own (virt-10.0: linux-6.12-view)."
 		echo
 		cat "$O/testvm/migrate.md"
