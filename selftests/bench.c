@@ -188,11 +188,12 @@ int main(int argc, char **argv)
 				return 1;
 			}
 			if (m == FILTERED || m == DEFAULT) {
+				const uint32_t force = KVM_REGFILTER_SET_FLAGS_FORCE;
+				int pid = getpid();
+
 				if (rf_nl_open(&nl) ||
-				    (m == FILTERED ?
-				     rf_set_profile(&nl, getpid(), KVM_REGFILTER_SET_FLAGS_FORCE,
-						    profile, 4) :
-				     rf_set_default(&nl, KVM_REGFILTER_SET_FLAGS_FORCE, profile, 4))) {
+				    (m == FILTERED ? rf_set_profile(&nl, pid, force, profile, 4) :
+						     rf_set_default(&nl, force, profile, 4))) {
 					fprintf(stderr, "bench: cannot set the profile\n");
 					return 1;
 				}
@@ -207,13 +208,12 @@ int main(int argc, char **argv)
 			run[m][t] = run_cost(&vm, vcpu, 1000);
 			close(vcpu);
 			test_vm_destroy(&vm);
-			if (m == FILTERED || m == DEFAULT) {
-				if (m == FILTERED)
-					rf_clear_profile(&nl, getpid(), KVM_REGFILTER_SET_FLAGS_FORCE);
-				else
-					rf_clear_default(&nl, KVM_REGFILTER_SET_FLAGS_FORCE);
+			if (m == FILTERED)
+				rf_clear_profile(&nl, getpid(), KVM_REGFILTER_SET_FLAGS_FORCE);
+			if (m == DEFAULT)
+				rf_clear_default(&nl, KVM_REGFILTER_SET_FLAGS_FORCE);
+			if (m == FILTERED || m == DEFAULT)
 				rf_nl_close(&nl);
-			}
 			if (sync[m][t] < 0 || run[m][t] < 0) {
 				fprintf(stderr, "bench: %s trial %d failed\n", mode_name[m], t);
 				return 1;
