@@ -114,8 +114,11 @@ lockup_seen() {
 
 # lockup_known CPUS: the dump (cpu-state, named) shows the emulated
 # host's own lockup, the only one a retry may pass over: a CPU going round
-# KVM's hyp panic path (kvm_unexpected_el2_exception, __guest_exit_panic;
-# Documentation/migration.md, Findings) and no frame in a module's text.
+# KVM's hyp panic path (el2_sync, kvm_unexpected_el2_exception,
+# __guest_exit_restore_elr_and_panic, __guest_exit_panic, __guest_exit;
+# Documentation/migration.md, Findings: four samples may catch any of
+# them, the first three are named only on that path) and no frame in a
+# module's text.
 # Prints why not, otherwise.
 lockup_known() {
 	if [ ! -s "$1" ]; then
@@ -126,7 +129,7 @@ lockup_known() {
 		echo "a CPU was in a module's text (see the dump)"
 		return 1
 	fi
-	if ! grep -qE 'kvm_unexpected_el2_exception|__guest_exit_panic' "$1"; then
+	if ! grep -qE 'kvm_unexpected_el2_exception|__guest_exit_restore_elr_and_panic|__guest_exit_panic' "$1"; then
 		echo "not the emulator's known EL2 panic loop (see the dump)"
 		return 1
 	fi

@@ -171,6 +171,24 @@ if [ -n "$a" ] && ! known_fault "$tmp/kf" >/dev/null; then
 else
 	nok "a lockup is the known fault only with KVM's EL2 panic loop and its emulator ended"
 fi
+# The same loop sampled where none of the four samples is in
+# __guest_exit_panic (seen in a run): still the known one.
+cat >"$tmp/kl.cpus" <<EOF2
+cpu 0 sample 0: PSTATE=004003c9 EL2h PC=ffff8000800df004 __guest_exit+0x8 LR=0000000040080124
+cpu 0 sample 1: PSTATE=004003c9 EL2h PC=ffff8000800df000 __guest_exit+0x4 LR=0000000040080124
+cpu 0 sample 2: PSTATE=604003c9 EL2h PC=ffff8000800df8d4 el2_sync+0x30 LR=0000000040080124
+cpu 0 sample 3: PSTATE=004003c9 EL2h PC=ffff8000800def94 __guest_exit_restore_elr_and_panic+0x0 LR=0000000040080124
+EOF2
+cp "$tmp/kf.txt" "$tmp/kl.txt"
+echo ended >"$tmp/kl.stopped"
+sed 's/__guest_exit_restore_elr_and_panic+0x0/default_idle_call+0x34/' "$tmp/kl.cpus" >"$tmp/kn.cpus"
+cp "$tmp/kf.txt" "$tmp/kn.txt"
+echo ended >"$tmp/kn.stopped"
+if known_fault "$tmp/kl" >/dev/null && ! known_fault "$tmp/kn" >/dev/null; then
+	ok "the EL2 panic loop sampled outside __guest_exit_panic is known; without a panic-path frame it is not"
+else
+	nok "the EL2 panic loop sampled outside __guest_exit_panic is known; without a panic-path frame it is not"
+fi
 echo ended >"$tmp/kf.stopped"
 echo "cpu 1 frame 0: ffff800081000000 (module text)" >>"$tmp/kf.cpus"
 { echo "$head"; warn_block; } >"$tmp/kw.txt"
