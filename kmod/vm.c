@@ -292,10 +292,14 @@ bool rf_vm_seal(struct rf_vm *vm, const struct rf_profile *p)
 	 * list of the profile it replaced may still be handed out, and the
 	 * vcpu's next list is the new profile's.
 	 */
-	if (b)
+	if (b) {
 		ok = rcu_dereference(b->profile) == p || b->forced;
-	else
-		ok = rcu_dereference(rf_default) == p || READ_ONCE(rf_default_forced);
+	} else {
+		/* As a binding: none left, and the list is built again. */
+		struct rf_profile *d = rcu_dereference(rf_default);
+
+		ok = d && (d == p || READ_ONCE(rf_default_forced));
+	}
 	if (ok)
 		WRITE_ONCE(vm->sealed, true);
 	rcu_read_unlock();
