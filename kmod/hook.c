@@ -5,8 +5,9 @@
  *
  * KVM serves every vcpu ioctl through one table, kvm_vcpu_fops, whose
  * unlocked_ioctl is kvm_vcpu_ioctl().  For the vcpus of a process that has
- * a profile (its own, or the host default), and only for those, the
- * module points the vcpu file's f_op at
+ * a profile (its own, or the host default), and every vcpu of a VM the
+ * module already keeps state for, and only for those, the module points
+ * the vcpu file's f_op at
  * a copy of that table that differs in two fields:
  *
  *  - unlocked_ioctl is rf_vcpu_ioctl() (regs.c), which handles
@@ -139,10 +140,12 @@ static void notrace rf_postcreate(unsigned long ip, unsigned long parent_ip,
 	struct kvm_vcpu *vcpu = (struct kvm_vcpu *)rf_ftrace_arg0(fregs);
 	bool bound;
 
-	if (!rf_any_filter() || !vcpu || !current->files)
+	if (!vcpu || !current->files)
 		return;
+	/* Pairs with rf_vm_get()'s: see there. */
+	smp_mb();
 	rcu_read_lock();
-	bound = rf_filtered_rcu(task_tgid(current));
+	bound = rf_filtered_rcu(task_tgid(current)) || rf_vm_find_rcu(vcpu->kvm);
 	rcu_read_unlock();
 	/*
 	 * KVM installed the fd in this table just before: not finding it
@@ -176,6 +179,7 @@ static struct ftrace_ops rf_destroy_ops = {
 struct rf_walk {
 	bool used;
 	bool attach;
+	const struct kvm *kvm;		/* only this VM's vcpus, if set */
 };
 
 static int rf_walk_file(const void *data, struct file *file, unsigned int fd)
@@ -186,6 +190,8 @@ static int rf_walk_file(const void *data, struct file *file, unsigned int fd)
 	if (!rf_is_kvm_vcpu_file(file))
 		return 0;
 	vcpu = file->private_data;
+	if (w->kvm && vcpu->kvm != w->kvm)
+		return 0;
 	if (rf_vcpu_initialized(vcpu))
 		w->used = true;
 	if (w->attach)
@@ -222,6 +228,13 @@ static void rf_walk_task(struct pid *pid, struct rf_walk *w)
 void rf_hook_attach_task(struct pid *pid)
 {
 	struct rf_walk w = { .attach = true };
+
+	rf_walk_task(pid, &w);
+}
+
+void rf_hook_attach_vm(struct pid *pid, const struct kvm *kvm)
+{
+	struct rf_walk w = { .attach = true, .kvm = kvm };
 
 	rf_walk_task(pid, &w);
 }

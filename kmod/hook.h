@@ -5,6 +5,8 @@
 #include <linux/fs.h>
 #include <linux/pid.h>
 
+struct kvm;
+
 int rf_hook_init(void);
 void rf_hook_exit(void);
 
@@ -13,6 +15,8 @@ long rf_kvm_vcpu_ioctl(struct file *file, unsigned int cmd, unsigned long arg);
 
 /* Route the process's existing vcpu files through the filter. */
 void rf_hook_attach_task(struct pid *pid);
+/* Route the process's vcpu files of this VM only. */
+void rf_hook_attach_vm(struct pid *pid, const struct kvm *kvm);
 /* Does the process have initialised vcpus the filter has not seen? */
 bool rf_hook_task_used_vcpus(struct pid *pid);
 

@@ -79,11 +79,6 @@ bool rf_any_binding(void)
 	return atomic_read(&rf_nr_bindings) > 0;
 }
 
-bool rf_any_filter(void)
-{
-	return rf_any_binding() || rcu_access_pointer(rf_default);
-}
-
 static struct rf_binding *rf_binding_find_rcu(struct pid *pid)
 {
 	struct rf_binding *b;
@@ -188,8 +183,21 @@ struct rf_vm *rf_vm_get(struct kvm_vcpu *vcpu)
 		new = NULL;
 	}
 	spin_unlock(&rf_vms_lock);
-	if (new)
+	if (new) {
 		rf_vm_free(new);
+		return vm;
+	}
+	/*
+	 * Every vcpu of a VM the module keeps state for goes through it,
+	 * whatever the binding said when the vcpu was made: an ID register
+	 * write that bypassed it (a sibling made while the process had no
+	 * profile) would leave its record of the values written stale, and
+	 * a later write of the recorded value would mark nothing.  The
+	 * barrier pairs with rf_postcreate()'s: either this walk finds a
+	 * vcpu file just installed, or its postcreate finds this state.
+	 */
+	smp_mb();
+	rf_hook_attach_vm(vm->owner, kvm);
 	return vm;
 }
 

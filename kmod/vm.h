@@ -118,8 +118,6 @@ void rf_profile_put(struct rf_profile *p);
 bool rf_any_binding(void);
 /* Under RCU: is this process bound? */
 bool rf_bound_rcu(struct pid *pid);
-/* Bindings or a host default: the postcreate hook has work. */
-bool rf_any_filter(void);
 /* Under RCU: would a VM this process makes now be filtered? */
 bool rf_filtered_rcu(struct pid *pid);
 
