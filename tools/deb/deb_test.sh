@@ -111,6 +111,22 @@ check "regctl: the host default's unit, enabled by its postinst (dh_installsyste
 check "regctl: the unit applies /etc/regfilter/default.profile before libvirt" \
 	sh -c "grep -q '^ExecStart=/usr/sbin/regctl set-default /etc/regfilter/default.profile\$' '$tmp/regctl/lib/systemd/system/regfilter-default.service' &&
 	       grep -q '^Before=.*virtqemud.service' '$tmp/regctl/lib/systemd/system/regfilter-default.service'"
+aa=/etc/apparmor.d/abstractions/libvirt-qemu.d/regfilter
+check "regctl: the libvirt-qemu AppArmor rules, a conffile" \
+	sh -c "dpkg-deb -c '$regctl' | grep -q ' .$aa\$' &&
+	       dpkg-deb -I '$regctl' conffiles | grep -qx '$aa'"
+# A domain's profile as libvirt's virt-aa-helper writes it, reduced to
+# the include that matters: apparmor_parser (-Q: parse and compile only,
+# no kernel needed) must take the rules, and the compiled policy must
+# hold the netlink rule (the profile without it compiles to less).
+mkdir -p "$tmp/aa"
+printf 'abi <abi/3.0>,\ninclude <tunables/global>\nprofile regfilter-test {\n  include "%s"\n}\n' \
+	"$tmp/regctl$aa" >"$tmp/aa/with"
+printf 'abi <abi/3.0>,\ninclude <tunables/global>\nprofile regfilter-test {\n}\n' >"$tmp/aa/without"
+check "regctl: apparmor_parser compiles a profile that includes the rules" \
+	sh -c "apparmor_parser -Q -K -S '$tmp/aa/with' >'$tmp/aa/with.bin' &&
+	       apparmor_parser -Q -K -S '$tmp/aa/without' >'$tmp/aa/without.bin' &&
+	       test \$(stat -c %s '$tmp/aa/with.bin') -gt \$(stat -c %s '$tmp/aa/without.bin')"
 check "dkms: the module loads at boot (modules-load.d)" \
 	sh -c "dpkg-deb -x '$dkms' '$tmp/dkms2' && grep -qx kvm_regfilter '$tmp/dkms2/usr/lib/modules-load.d/kvm-regfilter.conf'"
 check "regctl: --version says $ver" \
