@@ -52,6 +52,7 @@ host-tests:
 		$(MAKE) -s -C uapi check || rc=1; \
 		$(MAKE) -s -C tools/profiles check || rc=1; \
 		bash tools/testvm/tests/verdict_test.sh || rc=1; \
+		bash tools/testvm/tests/linux_judge_test.sh || rc=1; \
 		{ $(MAKE) -s -C tools/regctl && bash tools/regctl/tests/docs_test.sh; } || rc=1; \
 		{ tools/deb/mkdeb.sh && bash tools/deb/deb_test.sh; } || rc=1; \
 		exit $$rc

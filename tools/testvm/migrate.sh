@@ -7,7 +7,11 @@
 # One scenario per line:
 #   FROM TO SRC-QEMU DST-QEMU MACHINE SRC-PROFILE DST-PROFILE EXPECT
 # QEMU: the Debian suite whose arm64 QEMU a host runs (bookworm: 7.2,
-# trixie: 10.0, sid: 11.x; trixie-rf: trixie's with tools/qemu/patches).  PROFILE: a shipped profile (tools/profiles)
+# trixie: 10.0, sid: 11.x; trixie-rf: trixie's with tools/qemu/patches).
+# MACHINE: QEMU's -M; MACHINE+linux runs the Linux guest (linuxguest.sh:
+# Debian's 6.12 kernel, 2 vcpus, checking itself every round) instead of
+# the bare-metal counter, and "ok" then also means its own check held.
+# PROFILE: a shipped profile (tools/profiles)
 # or test profile (tools/testvm/profiles) put on that side's QEMU with
 # 'regctl run', default:PROFILE (made that host's default with 'regctl
 # set-default', QEMU started without regctl), or "none".  EXPECT (the rest of the line): ok (the guest
@@ -65,6 +69,8 @@ matrix 6.12 7.x  sid sid virt none none ok
 # unmodified and not under regctl (as libvirt, nova or Proxmox start it).
 6.12 7.x  bookworm bookworm virt default:linux-7.x-view none ok
 7.x  6.12 bookworm bookworm virt default:linux-6.12-view none ok
+6.12 7.x  bookworm bookworm virt+linux linux-7.x-view none ok
+7.x  6.12 bookworm bookworm virt+linux linux-6.12-view none ok
 # trixie's QEMU 10.0 with tools/qemu/patches on both ends and no regctl:
 # the machine type virt-10.0 carries linux-6.12-view by itself.
 6.12 7.x  trixie-rf trixie-rf virt-10.0 none none ok
@@ -107,6 +113,14 @@ migrate_rootfs() {
 migrate_build() {
 	local s q
 	guest_build
+	# The Linux guest, if a scenario runs it (MACHINE+linux): its kernel
+	# and initramfs in a cpio archive the hosts attach as a second disk.
+	if migrate_scenarios | awk '$5 ~ /[+]linux$/ { f = 1 } END { exit !f }'; then
+		timed "Linux guest (Debian's 6.12 kernel, linux-check as /init)" \
+			linux_guest_build "$O/linux-guest" || die "the Linux guest could not be built"
+		(cd "$O/linux-guest" && printf '%s\n' Image initrd.gz |
+			cpio -o -H newc --quiet) >"$O/testvm/linux-guest.cpio"
+	fi
 	while read -r s q; do
 		migrate_rootfs "$q"
 		kernel_resolve "$s"
@@ -125,9 +139,12 @@ migrate_side() {
 	initrd=$O/testvm/initrd-migrate-$KREL-$q.img
 	[ "$role" != "${MIG_FAULT_SIDE:-}" ] || initrd=$MIG_FAULT_INITRD
 	t=$(date +%s)
+	local drives="-drive file=$MIG_IMG,format=raw,if=virtio"
+	[[ $machine != *+linux ]] ||
+		drives+=" -drive file=$O/testvm/linux-guest.cpio,format=raw,if=virtio,readonly=on"
 	# A side takes 10-40 s; a hung one should fail in minutes, not 15.
 	VM_APPEND="regfilter.role=$role regfilter.profile=$profile regfilter.machine=$machine${MIG_CORRUPT:+ regfilter.corrupt=$MIG_CORRUPT}" \
-	VM_ARGS="-drive file=$MIG_IMG,format=raw,if=virtio" \
+	VM_ARGS="$drives" \
 	REGFILTER_VM_MEM=2048 REGFILTER_VM_TIMEOUT=${REGFILTER_MIGRATE_TIMEOUT:-240} \
 		vm_start "$series" vhe "$initrd" migrate "$log"
 	while proc_alive "$JOB_PID"; do
@@ -320,19 +337,40 @@ migrate_one_try() {
 	truncate -s 64M "$MIG_IMG"
 	step "migrate: $name"
 	migrate_side "$from" "$sq" src "$sp" "$machine" "$log-src.log"
+	local linux= judge= jrc=1
+	[[ $machine != *+linux ]] || linux=1
 	before=$(at "$src" "guest before" | sed -n 's/^count //p')
 	status=$(at "$src" "migrate status")
-	step "  source ($from) done in ${SIDE_SECS}s: QEMU $(qemu_label "$src" "$sq"); counter at 0x${before:-?}; migration ${status:-did not run}"
+	if [ -n "$linux" ]; then
+		step "  source ($from) done in ${SIDE_SECS}s: QEMU $(qemu_label "$src" "$sq"); Linux guest at round $(at "$src" "guest before" | awk '{ print $3 }'); migration ${status:-did not run}"
+	else
+		step "  source ($from) done in ${SIDE_SECS}s: QEMU $(qemu_label "$src" "$sq"); counter at 0x${before:-?}; migration ${status:-did not run}"
+	fi
 	MIG_CORRUPT=${MIG_CORRUPT_DST:-} migrate_side "$to" "$dq" dst "$dp" "$machine" "$log-dst.log"
 	incoming=$(at "$dst" incoming)
 	after=$(at "$dst" "guest after" | sed -n 's/^count //p')
 	gstate=$(at "$dst" "guest state")
-	step "  destination ($to) done in ${SIDE_SECS}s: QEMU $(qemu_label "$dst" "$dq"); incoming ${incoming:-?}${after:+, counter resumed at 0x$after}"
+	if [ -n "$linux" ]; then
+		# The guest's own rounds, judged across the two hosts.
+		sed -n 's/^@@@ linux-guest: //p' "$src" >"$log-src.linux"
+		sed -n 's/^@@@ linux-guest: //p' "$dst" >"$log-dst.linux"
+		judge=$(linux_judge "$log-src.linux" "$log-dst.linux") && jrc=0 || jrc=1
+		step "  destination ($to) done in ${SIDE_SECS}s: QEMU $(qemu_label "$dst" "$dq"); incoming ${incoming:-?}; the guest's check: $judge"
+		grep -h '^@@@ guest said: ' "$dst" "$src" 2>/dev/null | sed 's/^@@@ guest said: /    guest said: /' | head -n 10 || true
+	else
+		step "  destination ($to) done in ${SIDE_SECS}s: QEMU $(qemu_label "$dst" "$dq"); incoming ${incoming:-?}${after:+, counter resumed at 0x$after}"
+	fi
 	grep -h -e '^@@@ qemu: ' -e '^@@@ event: ' "$dst" "$src" 2>/dev/null |
 		sed 's/^@@@ qemu: /    QEMU says: /; s/^@@@ event: /    regfilter event: /' | head -n 8 || true
 	# The strict case: the destination's filter reports the refusal.
 	event=$(grep -h '^@@@ event: strict-write-refused' "$dst" 2>/dev/null | head -n 1 | sed 's/^@@@ event: //' || true)
-	if [ "$status" = completed ] && [ "$incoming" = loaded ] && [ -n "$after" ] && [ -n "$before" ] &&
+	if [ -n "$linux" ] && [ "$status" = completed ] && [ "$incoming" = loaded ] && [ $jrc = 0 ]; then
+		outcome=ok
+		detail="migrated; Linux guest (2 vcpus): ${judge#ok: }"
+	elif [ -n "$linux" ] && [ "$incoming" = loaded ] && [ -s "$log-dst.linux" ]; then
+		outcome=fail
+		detail="resumed, but the Linux guest's own check failed: ${judge#BAD: }"
+	elif [ "$status" = completed ] && [ "$incoming" = loaded ] && [ -n "$after" ] && [ -n "$before" ] &&
 		[ $((16#$after)) -gt $((16#$before)) ] && [ $((16#$after)) -le $((16#$before + 2)) ] &&
 		[ "$gstate" = ok ]; then
 		outcome=ok
