@@ -334,7 +334,10 @@ migrate_one_try() {
 	[ "${MIG_ATTEMPT:-1}" = 1 ] || log=$log-retry
 	src=$log-src.log.txt dst=$log-dst.log.txt
 	mkdir -p "$O/testvm/logs"
-	truncate -s 64M "$MIG_IMG"
+	# The counter's stream is a few MB; the Linux guest's (256 MB of RAM,
+	# mostly untouched) some tens.  Sparse either way.
+	rm -f "$MIG_IMG"
+	truncate -s "$([[ $machine == *+linux ]] && echo 512M || echo 64M)" "$MIG_IMG"
 	step "migrate: $name"
 	migrate_side "$from" "$sq" src "$sp" "$machine" "$log-src.log"
 	local linux= judge= jrc=1
