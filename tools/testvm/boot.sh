@@ -5,6 +5,11 @@
 # swaps QARMA for QEMU's cheap implementation-defined pointer
 # authentication, which makes -cpu max several times faster to emulate.
 mode_cpu() {
+	# A job's own CPU (cpu=NAME: vm_start), for the mode it belongs to.
+	if [ -n "${VM_CPU:-}" ]; then
+		echo "$VM_CPU"
+		return
+	fi
 	case $1 in
 	vhe) echo max,pauth-impdef=on ;;
 	nvhe) echo cortex-a57 ;;

@@ -10,7 +10,10 @@
 # trixie: 10.0, sid: 11.x; trixie-rf: trixie's with tools/qemu/patches).
 # MACHINE: QEMU's -M; MACHINE+linux runs the Linux guest (linuxguest.sh:
 # Debian's 6.12 kernel, 2 vcpus, checking itself every round) instead of
-# the bare-metal counter, and "ok" then also means its own check held.
+# the bare-metal counter, and "ok" then also means its own check held;
+# a trailing @CPU runs both hosts on that emulated CPU (QEMU's -cpu:
+# neoverse-n1; cortex-a72 or cortex-a57, which have no VHE, run KVM
+# nVHE) instead of -cpu max.
 # PROFILE: a shipped profile (tools/profiles)
 # or test profile (tools/testvm/profiles) put on that side's QEMU with
 # 'regctl run', default:PROFILE (made that host's default with 'regctl
@@ -71,6 +74,10 @@ matrix 6.12 7.x  sid sid virt none none ok
 7.x  6.12 bookworm bookworm virt default:linux-6.12-view none ok
 6.12 7.x  bookworm bookworm virt+linux linux-7.x-view none ok
 7.x  6.12 bookworm bookworm virt+linux linux-6.12-view none ok
+matrix 6.12 7.x  bookworm bookworm virt+linux@neoverse-n1 linux-7.x-view none ok
+matrix 7.x  6.12 bookworm bookworm virt+linux@neoverse-n1 linux-6.12-view none ok
+matrix 6.12 7.x  bookworm bookworm virt+linux@cortex-a72 linux-7.x-view none ok
+matrix 7.x  6.12 bookworm bookworm virt+linux@cortex-a72 linux-6.12-view none ok
 # trixie's QEMU 10.0 with tools/qemu/patches on both ends and no regctl:
 # the machine type virt-10.0 carries linux-6.12-view by itself.
 6.12 7.x  trixie-rf trixie-rf virt-10.0 none none ok
@@ -115,7 +122,7 @@ migrate_build() {
 	guest_build
 	# The Linux guest, if a scenario runs it (MACHINE+linux): its kernel
 	# and initramfs in a cpio archive the hosts attach as a second disk.
-	if migrate_scenarios | awk '$5 ~ /[+]linux$/ { f = 1 } END { exit !f }'; then
+	if migrate_scenarios | awk '$5 ~ /[+]linux(@|$)/ { f = 1 } END { exit !f }'; then
 		timed "Linux guest (Debian's 6.12 kernel, linux-check as /init)" \
 			linux_guest_build "$O/linux-guest" || die "the Linux guest could not be built"
 		(cd "$O/linux-guest" && printf '%s\n' Image initrd.gz |
@@ -135,6 +142,16 @@ migrate_build() {
 # MIG_FAULT_SIDE, boots that initramfs instead (the rig's self-check).
 migrate_side() {
 	local series=$1 q=$2 role=$3 profile=$4 machine=$5 log=$6 t initrd
+	local cpu= mode=vhe opts=
+	# MACHINE@CPU: the host's CPU; the cores without VHE run KVM nVHE.
+	if [[ $machine == *@* ]]; then
+		cpu=${machine##*@}
+		machine=${machine%@*}
+		opts="cpu=$cpu"
+		case $cpu in
+		cortex-a53 | cortex-a57 | cortex-a72) mode=nvhe ;;
+		esac
+	fi
 	kernel_resolve "$series"
 	initrd=$O/testvm/initrd-migrate-$KREL-$q.img
 	[ "$role" != "${MIG_FAULT_SIDE:-}" ] || initrd=$MIG_FAULT_INITRD
@@ -146,7 +163,7 @@ migrate_side() {
 	VM_APPEND="regfilter.role=$role regfilter.profile=$profile regfilter.machine=$machine${MIG_CORRUPT:+ regfilter.corrupt=$MIG_CORRUPT}" \
 	VM_ARGS="$drives" \
 	REGFILTER_VM_MEM=2048 REGFILTER_VM_TIMEOUT=${REGFILTER_MIGRATE_TIMEOUT:-240} \
-		vm_start "$series" vhe "$initrd" migrate "$log"
+		vm_start "$series" $mode "$initrd" migrate "$log" "$opts"
 	while proc_alive "$JOB_PID"; do
 		sleep 5
 		proc_alive "$JOB_PID" &&
@@ -156,7 +173,7 @@ migrate_side() {
 	wait "$JOB_PID" 2>/dev/null || true
 	SIDE_SECS=$(($(date +%s) - t))
 	# The host itself: booted, KVM, module, no WARN/lockup, finished.
-	if ! vm_verdict "$log" "migrate host $series ($role)" vhe "$log.results"; then
+	if ! vm_verdict "$log" "migrate host $series ($role)" $mode "$log.results"; then
 		step "  $series ($role): the host itself failed: $VERDICT"
 		vm_report "$log" "$log.results"
 	fi
@@ -337,11 +354,11 @@ migrate_one_try() {
 	# The counter's stream is a few MB; the Linux guest's (256 MB of RAM,
 	# mostly untouched) some tens.  Sparse either way.
 	rm -f "$MIG_IMG"
-	truncate -s "$([[ $machine == *+linux ]] && echo 512M || echo 64M)" "$MIG_IMG"
+	truncate -s "$([[ ${machine%@*} == *+linux ]] && echo 512M || echo 64M)" "$MIG_IMG"
 	step "migrate: $name"
 	migrate_side "$from" "$sq" src "$sp" "$machine" "$log-src.log"
 	local linux= judge= jrc=1
-	[[ $machine != *+linux ]] || linux=1
+	[[ ${machine%@*} != *+linux ]] || linux=1
 	before=$(at "$src" "guest before" | sed -n 's/^count //p')
 	status=$(at "$src" "migrate status")
 	if [ -n "$linux" ]; then
