@@ -5,8 +5,9 @@
 # linux-check.c); linux_judge compares the source's last line with the
 # destination's lines.
 
-# linux_guest_build OUT_DIR: OUT_DIR/Image (the kernel) and
-# OUT_DIR/initrd.gz (the checker as /init).
+# linux_guest_build OUT_DIR: OUT_DIR/Image (the kernel),
+# OUT_DIR/initrd.gz (the checker as /init) and OUT_DIR/counter.addr (the
+# guest virtual address of its vcpu counters).
 linux_guest_build() {
 	local out=$1 root
 	mkdir -p "$out"
@@ -15,6 +16,10 @@ linux_guest_build() {
 		-o "$root/init" "$TESTVM_DIR/guest/linux-check.c" ||
 		{ rm -rf "$root"; return 1; }
 	(cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) >"$out/initrd.gz"
+	# Where the checker's vcpu counters are (a static, non-PIE binary:
+	# the same address in every run), for the rig's self-check.
+	aarch64-linux-gnu-nm "$root/init" | awk '$3 == "counter" { print "0x" $1 }' >"$out/counter.addr"
+	[ -s "$out/counter.addr" ] || { rm -rf "$root"; echo "linux-check: no counter symbol" >&2; return 1; }
 	rm -rf "$root"
 	(
 		kernel_resolve 6.12
@@ -27,8 +32,9 @@ linux_guest_build() {
 # round: more rounds (at least LINUX_JUDGE_ROUNDS, default 3), every
 # vcpu's counter past the source's, CLOCK_MONOTONIC not behind, and on
 # every destination round vcpu 1's offline/online (which makes Linux read
-# the destination's ID registers) ok, the taint and HWCAPs and PSCI
-# version as on the source, and a clean kernel log.
+# the destination's ID registers) ok, the taint, HWCAPs, PSCI version,
+# each vcpu's MIDR_EL1 and the ID registers the guest reads as on the
+# source, and a clean kernel log.
 linux_judge() {
 	awk -v want="${LINUX_JUDGE_ROUNDS:-3}" '
 	function parse(line, a,   i, n, f, kv) {
@@ -77,6 +83,10 @@ linux_judge() {
 				bad(what ": HWCAPs " d["hwcap"] " (were " s["hwcap"] ")")
 			if (d["psci"] != s["psci"])
 				bad(what ": PSCI " d["psci"] " (was " s["psci"] ")")
+			if (d["midr"] != s["midr"])
+				bad(what ": MIDR_EL1 " d["midr"] " (was " s["midr"] ")")
+			if (d["id"] != s["id"])
+				bad(what ": ID registers " d["id"] " (were " s["id"] ")")
 			ncd = split(d["c"], dc, ",")
 			if (ncd != ncs)
 				bad(what ": " ncd " vcpu counters (were " ncs ")")
@@ -84,7 +94,7 @@ linux_judge() {
 				if (dc[j] + 0 <= sc[j] + 0)
 					bad(what ": vcpu " j - 1 "'"'"'s counter " dc[j] " is not past " sc[j])
 		}
-		printf "ok: rounds %s -> %s..%s, %d vcpu counters went on, vcpu 1 offline/online %d times, PSCI %s, HWCAPs and taint %s held, kernel log clean\n",
+		printf "ok: rounds %s -> %s..%s, %d vcpu counters went on, vcpu 1 offline/online %d times, PSCI %s, HWCAPs, MIDRs, ID registers and taint %s held, kernel log clean\n",
 			s["round"], substr(dst[1], 11) + 0, d["round"], ncs, nd, s["psci"], s["taint"]
 	}' "$1" "$2"
 }

@@ -6,6 +6,9 @@
 
 # One scenario per line:
 #   FROM TO SRC-QEMU DST-QEMU MACHINE SRC-PROFILE DST-PROFILE EXPECT
+# TO as B>A (A is FROM): a round trip A -> B -> A with the same guest; the
+# last host runs A's kernel, QEMU and profile again (the profile, now on a
+# destination, stays with its host), and "ok" means both legs held.
 # QEMU: the Debian suite whose arm64 QEMU a host runs (bookworm: 7.2,
 # trixie: 10.0, sid: 11.x; trixie-rf: trixie's with tools/qemu/patches).
 # MACHINE: QEMU's -M; MACHINE+linux runs the Linux guest (linuxguest.sh:
@@ -35,7 +38,10 @@
 MIGRATE_SCENARIOS="
 # Debian 12's QEMU 7.2 on both ends: the 6.12 <-> 7.x pair.
 6.12 7.x  bookworm bookworm virt none none fail:Failed to load cpu:cpreg_vmstate_array_len
-6.12 7.x  bookworm bookworm virt linux-7.x-view none ok
+# The fix, as a round trip (TO as B>A): the same guest 6.12 -> 7.x -> 6.12,
+# the 6.12 host's QEMU under linux-7.x-view both times (as the source,
+# then as the destination), the 7.x host's unfiltered.
+6.12 7.x>6.12  bookworm bookworm virt linux-7.x-view none ok
 7.x  6.12 bookworm bookworm virt none none fail:load of migration failed: Operation not permitted
 7.x  6.12 bookworm bookworm virt linux-6.12-view none ok
 # A strict fake at work: the 7.x VM was offered implementation-discovery
@@ -72,12 +78,30 @@ matrix 6.12 7.x  sid sid virt none none ok
 # unmodified and not under regctl (as libvirt, nova or Proxmox start it).
 6.12 7.x  bookworm bookworm virt default:linux-7.x-view none ok
 7.x  6.12 bookworm bookworm virt default:linux-6.12-view none ok
-6.12 7.x  bookworm bookworm virt+linux linux-7.x-view none ok
-7.x  6.12 bookworm bookworm virt+linux linux-6.12-view none ok
-matrix 6.12 7.x  bookworm bookworm virt+linux@neoverse-n1 linux-7.x-view none ok
+# The Linux guest on the CPUs fleets run: make check takes one direction
+# on neoverse-n1 (VHE) and the other on cortex-a72 (nVHE); -cpu max, and
+# the rest, in make matrix.
+6.12 7.x  bookworm bookworm virt+linux@neoverse-n1 linux-7.x-view none ok
+7.x  6.12 bookworm bookworm virt+linux@cortex-a72 linux-6.12-view none ok
+matrix 6.12 7.x  bookworm bookworm virt+linux linux-7.x-view none ok
+matrix 7.x  6.12 bookworm bookworm virt+linux linux-6.12-view none ok
 matrix 7.x  6.12 bookworm bookworm virt+linux@neoverse-n1 linux-6.12-view none ok
 matrix 6.12 7.x  bookworm bookworm virt+linux@cortex-a72 linux-7.x-view none ok
-matrix 7.x  6.12 bookworm bookworm virt+linux@cortex-a72 linux-6.12-view none ok
+# Round trips with the Linux guest on the fleet CPUs, each way round.
+matrix 6.12 7.x>6.12 bookworm bookworm virt+linux@neoverse-n1 linux-7.x-view none ok
+matrix 7.x  6.12>7.x bookworm bookworm virt+linux@neoverse-n1 linux-6.12-view none ok
+matrix 6.12 7.x>6.12 bookworm bookworm virt+linux@cortex-a72 linux-7.x-view none ok
+matrix 7.x  6.12>7.x bookworm bookworm virt+linux@cortex-a72 linux-6.12-view none ok
+# A profile on the destination alone: the 7.x host takes a guest from an
+# unfiltered 6.12 host as 6.12 showed it (6.12's list, PSCI 1.1).
+matrix 6.12 7.x  bookworm bookworm virt+linux@neoverse-n1 none linux-6.12-view ok
+matrix 6.12 7.x  bookworm bookworm virt+linux@cortex-a72 none linux-6.12-view ok
+# The strongest peer on the same CPUs and guest: QEMU 11.1 on both ends,
+# its tolerance table and no filter.
+matrix 6.12 7.x  sid sid virt+linux@neoverse-n1 none none ok
+matrix 7.x  6.12 sid sid virt+linux@neoverse-n1 none none fail:Could not set register fw reg 0 to 10003 \(is 10001\)
+matrix 6.12 7.x  sid sid virt+linux@cortex-a72 none none ok
+matrix 7.x  6.12 sid sid virt+linux@cortex-a72 none none fail:Could not set register fw reg 0 to 10003 \(is 10001\)
 # trixie's QEMU 10.0 with tools/qemu/patches on both ends and no regctl:
 # the machine type virt-10.0 carries linux-6.12-view by itself.
 6.12 7.x  trixie-rf trixie-rf virt-10.0 none none ok
@@ -88,6 +112,11 @@ matrix 6.1  7.x  trixie-rf trixie-rf virt-10.0 none none ok
 # registers it does not know.
 matrix 6.12 7.x  trixie-rf sid virt-10.0 none none ok
 7.x  6.12 sid trixie-rf virt-10.0 none none named:VENDOR_HYP_BMAP_2
+# The patched QEMU with the Linux guest on the fleet CPUs.
+matrix 6.12 7.x  trixie-rf trixie-rf virt-10.0+linux@neoverse-n1 none none ok
+matrix 7.x  6.12 trixie-rf trixie-rf virt-10.0+linux@neoverse-n1 none none ok
+matrix 6.12 7.x  trixie-rf trixie-rf virt-10.0+linux@cortex-a72 none none ok
+matrix 7.x  6.12 trixie-rf trixie-rf virt-10.0+linux@cortex-a72 none none ok
 "
 
 # The scenarios to run: MIGRATE_ONLY, or all (MIGRATE_SET=all: make
@@ -101,7 +130,8 @@ migrate_scenarios() {
 			[ -n "${MIGRATE_ONLY:-}" ] || [ "${MIGRATE_SET:-check}" = all ] || continue
 			read -r from to rest <<<"$to $rest"
 		fi
-		[[ " $KERNELS " == *" $from "* && " $KERNELS " == *" $to "* ]] || continue
+		# TO may be B>A, a round trip (migrate_one_try).
+		[[ " $KERNELS " == *" $from "* && " $KERNELS " == *" ${to%%>*} "* ]] || continue
 		echo "$from $to $rest"
 	done <<<"${MIGRATE_ONLY:-$MIGRATE_SCENARIOS}"
 }
@@ -134,7 +164,7 @@ migrate_build() {
 		kernel_fetch "$s" >/dev/null
 		initramfs_for "$O/kmod/$KREL/kvm_regfilter.ko" \
 			"$O/testvm/initrd-migrate-$KREL-$q.img" "$QEMU_ROOTFS"
-	done < <(migrate_scenarios | awk '{ print $1, $3; print $2, $4 }' | sort -u)
+	done < <(migrate_scenarios | awk '{ split($2, to, ">"); print $1, $3; print to[1], $4 }' | sort -u)
 }
 
 # migrate_side SERIES QEMU ROLE PROFILE MACHINE LOG: boot one host, wait.
@@ -287,6 +317,42 @@ migrate_state_self_check() {
 	rm -f "$results"
 }
 
+# migrate_linux_self_check: the Linux guest's judge proved able to fail.
+# The 6.12 -> 7.x scenario with the Linux guest, with the guest's first
+# vcpu counter (8 bytes of its memory) set to 0 through the destination
+# QEMU's gdbstub before it resumes: the judge must fail the scenario
+# because that counter did not go on past the source's.
+migrate_linux_self_check() {
+	local name results why= line addr
+	[ "${REGFILTER_SELF_CHECK:-1}" = 1 ] || return 0
+	[[ " $KERNELS " == *" 6.12 "* && " $KERNELS " == *" 7.x "* ]] || return 0
+	[ -z "${MIGRATE_ONLY:-}" ] || [ -n "${MIGRATE_LINUX_SELF_CHECK:-}" ] || return 0
+	name="rig: a Linux guest's memory changed on the destination fails the scenario"
+	addr=$(cat "$O/linux-guest/counter.addr" 2>/dev/null) ||
+		{ printf 'fail\t%s\t%s\n' "$name" "no Linux guest was built" >>"$MIG_RESULTS"; return 0; }
+	step "migration self-check: the Linux guest's vcpu 0 counter (at $addr) set to 0 on the destination before it resumes"
+	results=$(mktemp)
+	MIG_LOCKUP=() MIG_LOCKUP_WHY=() MIG_STOPPED=() MIG_LEFT=()
+	MIG_RESULTS=$results MIG_TAG=linuxcheck MIG_CORRUPT_DST=mem:$addr \
+		migrate_one 6.12 7.x bookworm bookworm virt+linux linux-7.x-view none fail
+	line=$(grep -P '^(pass|fail)\tmigrate .*expected fail\t' "$results" | head -n 1)
+	if ! grep -q "^@@@ corrupted: mem $addr := 0" \
+		"$O"/testvm/logs/migrate-linuxcheck-*-dst.log.txt 2>/dev/null; then
+		why="the destination did not write the counter: $(grep -h '^@@@ corrupt' \
+			"$O"/testvm/logs/migrate-linuxcheck-*-dst.log.txt 2>/dev/null | tail -n 1)"
+	elif [[ "$line" != pass* || "$line" != *"own check failed: destination round "*": vcpu 0's counter "*" is not past "* ]]; then
+		why="the judge did not fail it for vcpu 0's counter: ${line:-no outcome}"
+	fi
+	if [ -z "$why" ]; then
+		printf 'pass\t%s\t%s\n' "$name" "$(echo "$line" | cut -f3)" >>"$MIG_RESULTS"
+		step "migration self-check: passed (the judge failed the scenario for vcpu 0's counter)"
+	else
+		printf 'fail\t%s\t%s\n' "$name" "$why" >>"$MIG_RESULTS"
+		step "migration self-check: FAILED: $why"
+	fi
+	rm -f "$results"
+}
+
 # migrate_self_check: the rig proves it gets past a host that locks up in
 # a migration scenario (issue: a locked-up host kept running and every
 # later scenario failed on its disk image).  The 6.12 -> 7.x scenario with
@@ -341,40 +407,23 @@ migrate_self_check() {
 	rm -f "$results"
 }
 
-migrate_one_try() {
-	local from=$1 to=$2 sq=$3 dq=$4 machine=$5 sp=$6 dp=$7 expect=$8 said
-	local name log src dst before after status incoming event outcome detail gstate
-	local t=$(date +%s) secs res filter
-	filter="src=$sp dst=$dp"
-	name="$from -> $to, QEMU $sq -> $dq, $machine, profile $filter"
-	log=$O/testvm/logs/migrate-${MIG_TAG:+$MIG_TAG-}$from-$sq-$to-$dq-$machine-$sp-$dp
-	[ "${MIG_ATTEMPT:-1}" = 1 ] || log=$log-retry
-	src=$log-src.log.txt dst=$log-dst.log.txt
-	mkdir -p "$O/testvm/logs"
-	# The counter's stream is a few MB; the Linux guest's (256 MB of RAM,
-	# mostly untouched) some tens.  Sparse either way.
-	rm -f "$MIG_IMG"
-	truncate -s "$([[ ${machine%@*} == *+linux ]] && echo 512M || echo 64M)" "$MIG_IMG"
-	step "migrate: $name"
-	migrate_side "$from" "$sq" src "$sp" "$machine" "$log-src.log"
-	local linux= judge= jrc=1
-	[[ ${machine%@*} != *+linux ]] || linux=1
+# judge_leg SRC_LOG DST_LOG SRC_BASE DST_BASE TO DQ: one leg of a
+# scenario, from its two hosts' logs (BASE.linux: the Linux guest's
+# rounds): sets outcome (ok, fail, strict, or the expected named:REG or
+# fail:MESSAGE) and detail (the evidence).  Reads expect and linux.
+judge_leg() {
+	local src=$1 dst=$2 sbase=$3 dbase=$4 to=$5 dq=$6
+	local before after status incoming event gstate said judge= jrc=1
 	before=$(at "$src" "guest before" | sed -n 's/^count //p')
 	status=$(at "$src" "migrate status")
-	if [ -n "$linux" ]; then
-		step "  source ($from) done in ${SIDE_SECS}s: QEMU $(qemu_label "$src" "$sq"); Linux guest at round $(at "$src" "guest before" | awk '{ print $3 }'); migration ${status:-did not run}"
-	else
-		step "  source ($from) done in ${SIDE_SECS}s: QEMU $(qemu_label "$src" "$sq"); counter at 0x${before:-?}; migration ${status:-did not run}"
-	fi
-	MIG_CORRUPT=${MIG_CORRUPT_DST:-} migrate_side "$to" "$dq" dst "$dp" "$machine" "$log-dst.log"
 	incoming=$(at "$dst" incoming)
 	after=$(at "$dst" "guest after" | sed -n 's/^count //p')
 	gstate=$(at "$dst" "guest state")
 	if [ -n "$linux" ]; then
 		# The guest's own rounds, judged across the two hosts.
-		sed -n 's/^@@@ linux-guest: //p' "$src" >"$log-src.linux"
-		sed -n 's/^@@@ linux-guest: //p' "$dst" >"$log-dst.linux"
-		judge=$(linux_judge "$log-src.linux" "$log-dst.linux") && jrc=0 || jrc=1
+		sed -n 's/^@@@ linux-guest: //p' "$src" >"$sbase.linux"
+		sed -n 's/^@@@ linux-guest: //p' "$dst" >"$dbase.linux"
+		judge=$(linux_judge "$sbase.linux" "$dbase.linux") && jrc=0 || jrc=1
 		step "  destination ($to) done in ${SIDE_SECS}s: QEMU $(qemu_label "$dst" "$dq"); incoming ${incoming:-?}; the guest's check: $judge"
 		grep -h '^@@@ guest said: ' "$dst" "$src" 2>/dev/null | sed 's/^@@@ guest said: /    guest said: /' | head -n 10 || true
 	else
@@ -387,7 +436,7 @@ migrate_one_try() {
 	if [ -n "$linux" ] && [ "$status" = completed ] && [ "$incoming" = loaded ] && [ $jrc = 0 ]; then
 		outcome=ok
 		detail="migrated; Linux guest (2 vcpus): ${judge#ok: }"
-	elif [ -n "$linux" ] && [ "$incoming" = loaded ] && [ -s "$log-dst.linux" ]; then
+	elif [ -n "$linux" ] && [ "$incoming" = loaded ] && [ -s "$dbase.linux" ]; then
 		outcome=fail
 		detail="resumed, but the Linux guest's own check failed: ${judge#BAD: }"
 	elif [ "$status" = completed ] && [ "$incoming" = loaded ] && [ -n "$after" ] && [ -n "$before" ] &&
@@ -422,16 +471,97 @@ migrate_one_try() {
 			outcome=$expect
 		fi
 	fi
+}
+
+migrate_one_try() {
+	local from=$1 to=$2 sq=$3 dq=$4 machine=$5 sp=$6 dp=$7 expect=$8
+	local name log src dst back= outcome detail there
+	local t=$(date +%s) secs res filter
+	# TO as B>A: a round trip A -> B -> A, the same guest; the last host
+	# runs FROM's kernel, QEMU and profile again.
+	if [[ $to == *'>'* ]]; then
+		back=${to#*>} to=${to%%>*}
+		[ "$back" = "$from" ] || die "migration scenario: a round trip must end where it began ($from -> $to -> $back)"
+	fi
+	filter="src=$sp dst=$dp"
+	name="$from -> $to${back:+ -> $back}, QEMU $sq -> $dq, $machine, profile $filter"
+	log=$O/testvm/logs/migrate-${MIG_TAG:+$MIG_TAG-}$from-$sq-$to${back:+-back}-$dq-$machine-$sp-$dp
+	[ "${MIG_ATTEMPT:-1}" = 1 ] || log=$log-retry
+	src=$log-src.log.txt dst=$log-dst.log.txt
+	mkdir -p "$O/testvm/logs"
+	# The counter's stream is a few MB; the Linux guest's (256 MB of RAM,
+	# mostly untouched) some tens.  Sparse either way.
+	rm -f "$MIG_IMG"
+	truncate -s "$([[ ${machine%@*} == *+linux ]] && echo 512M || echo 64M)" "$MIG_IMG"
+	step "migrate: $name"
+	migrate_side "$from" "$sq" src "$sp" "$machine" "$log-src.log"
+	local linux= before status
+	[[ ${machine%@*} != *+linux ]] || linux=1
+	before=$(at "$src" "guest before" | sed -n 's/^count //p')
+	status=$(at "$src" "migrate status")
+	if [ -n "$linux" ]; then
+		step "  source ($from) done in ${SIDE_SECS}s: QEMU $(qemu_label "$src" "$sq"); Linux guest at round $(at "$src" "guest before" | awk '{ print $3 }'); migration ${status:-did not run}"
+	else
+		step "  source ($from) done in ${SIDE_SECS}s: QEMU $(qemu_label "$src" "$sq"); counter at 0x${before:-?}; migration ${status:-did not run}"
+	fi
+	MIG_CORRUPT=${MIG_CORRUPT_DST:-} migrate_side "$to" "$dq" "$([ -z "$back" ] && echo dst || echo mid)" \
+		"$dp" "$machine" "$log-dst.log"
+	judge_leg "$src" "$dst" "$log-src" "$log-dst" "$to" "$dq"
+	if [ -n "$back" ] && [ "$outcome" = ok ]; then
+		# The second leg: the middle host was its source.
+		there=$detail
+		step "  and back: the middle host ($to) migrated the guest on: $(at "$dst" "migrate status" || true)"
+		migrate_side "$back" "$sq" dst "$sp" "$machine" "$log-back.log"
+		judge_leg "$dst" "$log-back.log.txt" "$log-dst" "$log-back" "$back" "$sq"
+		if [ "$outcome" = ok ]; then
+			detail="there: ${there#migrated; }; back: ${detail#migrated; }"
+		else
+			outcome=fail
+			detail="went there ($there), but not back: $detail"
+		fi
+	fi
 	secs=$(($(date +%s) - t))
 	if [ "$outcome" = "$expect" ]; then
 		res=pass
 		step "  as expected ($expect): $detail (${secs}s)"
 	else
 		res=fail
-		step "  UNEXPECTED (wanted $expect, got $outcome): $detail (${secs}s); logs: $log-{src,dst}.log"
+		step "  UNEXPECTED (wanted $expect, got $outcome): $detail (${secs}s); logs: $log-{src,dst${back:+,back}}.log"
 	fi
 	printf '%s\tmigrate %s: %s\t%s\n' "$res" "$name" "expected $expect" "$detail" >>"$MIG_RES"
-	MIG_ROW="| $from -> $to | $(qemu_label "$src" "$sq") -> $(qemu_label "$dst" "$dq") | $machine | $(filter_label "$sp" "$dp") | $expect | $outcome$([ $res = pass ] || echo ' (UNEXPECTED)') | ${detail//|/\\|} | ${secs}s |"
+	local qemus flabel
+	qemus="$(qemu_label "$src" "$sq") -> $(qemu_label "$dst" "$dq")"
+	flabel=$(filter_label "$sp" "$dp")
+	if [ -n "$back" ]; then
+		qemus+=" -> $(qemu_label "$log-back.log.txt" "$sq")"
+		# A round trip's profiles stay with their hosts.
+		flabel="$from host: $sp; $to host: $dp"
+	fi
+	MIG_ROW="| $from -> $to${back:+ -> $back} | $(cpu_label "$machine") | $(guest_label "$machine") | $qemus | $(machine_label "$machine") | $flabel | $expect | $outcome$([ $res = pass ] || echo ' (UNEXPECTED)') | ${detail//|/\\|} | ${secs}s |"
+}
+
+# The matrix's columns from a scenario's MACHINE[+linux][@CPU]: the
+# emulated host CPU (and so KVM's mode), the guest, QEMU's -M.
+cpu_label() {
+	local cpu=max
+	[[ $1 != *@* ]] || cpu=${1#*@}
+	case $cpu in
+	cortex-a5[37] | cortex-a72) echo "$cpu (nVHE)" ;;
+	*) echo "$cpu (VHE)" ;;
+	esac
+}
+
+guest_label() {
+	if [[ ${1%@*} == *+linux ]]; then
+		echo "Linux 6.12, 2 vcpus"
+	else
+		echo "bare-metal counter, 1 vcpu"
+	fi
+}
+
+machine_label() {
+	local m=${1%@*}
+	echo "${m%+linux}"
 }
 
 # qemu_label LOG SUITE: "7.2 (bookworm)" from the side's version line.
@@ -460,9 +590,10 @@ migrate_all() {
 	: >"$MIG_RESULTS"
 	migrate_self_check
 	migrate_state_self_check
+	migrate_linux_self_check
 	{
-		echo "| migration | QEMU (source -> destination) | machine | filter | expected | outcome | what happened | time |"
-		echo "|---|---|---|---|---|---|---|---|"
+		echo "| migration | host CPU (KVM) | guest | QEMU (source -> destination) | machine | filter | expected | outcome | what happened | time |"
+		echo "|---|---|---|---|---|---|---|---|---|---|"
 	} >"$O/testvm/migrate.md"
 	while read -r line; do
 		n=$((n + 1))
@@ -488,17 +619,19 @@ cmd_migrate() {
 	run_summary
 }
 
-# The rig's migration self-checks alone (a lockup, a changed register).
+# The rig's migration self-checks alone (a lockup, a changed register, a
+# Linux guest's changed memory).
 cmd_migrate_self_check() {
 	cmd_setup
 	KERNELS="6.12 7.x" cmd_fetch
 	KERNELS="6.12 7.x" cmd_build
 	KERNELS="6.12 7.x"
-	MIGRATE_ONLY="6.12 7.x bookworm bookworm virt none none ok" migrate_build
+	MIGRATE_ONLY="6.12 7.x bookworm bookworm virt+linux none none ok" migrate_build
 	MIG_RESULTS=$O/testvm/migrate-self-check.results
 	: >"$MIG_RESULTS"
 	migrate_self_check
 	migrate_state_self_check
+	migrate_linux_self_check
 	account "$MIG_RESULTS"
 	run_summary
 }
@@ -518,12 +651,27 @@ matrix_write() {
 	{
 		echo "# Migration matrix"
 		echo
-		echo "Generated by \`make matrix\` (\`make check\` writes the same to build/testvm/) on $(date -u +%Y-%m-%d) from"
-		echo "real migrations between two emulated arm64 hosts (qemu-system-aarch64, VHE,"
-		echo "-cpu max), each running a Debian kernel and Debian's arm64 QEMU with KVM; the"
-		echo "guest counts in memory and must continue from where it was. The scenarios are"
+		echo "Generated by \`make matrix\` (\`make check\` writes its subset to build/testvm/migrate.md) on $(date -u +%Y-%m-%d) from"
+		echo "real migrations between two emulated arm64 hosts (qemu-system-aarch64, EL2 on),"
+		echo "each running a Debian kernel and Debian's arm64 QEMU with KVM. The scenarios are"
 		echo "MIGRATE_SCENARIOS in tools/testvm/migrate.sh; Documentation/migration.md"
 		echo "explains them. Do not edit: regenerate."
+		echo
+		echo "Columns: *host CPU* is the emulated CPU both hosts run (QEMU's -cpu; the"
+		echo "cores without VHE run KVM in nVHE mode) and the guest's -cpu host. *guest*:"
+		echo "the bare-metal counter (one vcpu; it counts in memory and checks x22-x28,"
+		echo "TPIDR_EL0, TPIDRRO_EL0, TPIDR_EL1 and CNTV_CVAL_EL0 before every count), or"
+		echo "Debian's 6.12 kernel with tools/testvm/guest/linux-check.c as /init (two"
+		echo "vcpus; every round it checks per-vcpu counters, CLOCK_MONOTONIC, vcpu 1"
+		echo "offline/online, taint, the kernel log, HWCAPs, PSCI, MIDR_EL1 and the ID"
+		echo "registers it reads; linux_judge compares the rounds across the hosts). *what"
+		echo "happened* is each outcome's evidence: the guest's own words, QEMU's error, or"
+		echo "the module's refusal event; an expected failure passes only with its named cause."
+		echo
+		echo "Scenarios by host CPU and guest:"
+		echo
+		sed -n '3,$ s/^| [^|]* | \([^|]*\) | \([^|]*\) | .*/\1, \2/p' "$O/testvm/migrate.md" |
+			sort | uniq -c | sed 's/^ *\([0-9]*\) \(.*\)/- \2: \1/'
 		echo
 		echo "Kernels:"
 		echo

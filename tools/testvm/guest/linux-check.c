@@ -6,10 +6,15 @@
  * it.  Every round it prints one line on the console:
  *
  *   @@@ linux N mono=NS c=C0,C1 hp=ok taint=0 klog=clean hwcap=H,H2 psci=1.1
+ *       midr=M0,M1 id=ISAR0,ISAR1,PFR0,PFR1,MMFR0,MMFR1,MMFR2,DFR0
  *
  * - c: a counter in memory per vcpu, each incremented by a thread pinned
  *   to that vcpu; the host's judge wants every one to go on growing across
  *   the migration (from the source's last line to the destination's).
+ *   The increment is one atomic read-modify-write, so a value written
+ *   into guest memory while the VM is paused (the rig's self-check, which
+ *   zeroes counter 0 through the destination's gdbstub) is never undone
+ *   by a store of a value a thread had loaded before.
  * - mono: CLOCK_MONOTONIC; it must never go back (checked here, between
  *   rounds, and by the judge across the migration).
  * - hp: vcpu 1 taken offline and brought back online (PSCI CPU_OFF and
@@ -22,6 +27,11 @@
  *   a WARNING, BUG, Oops, stall, lockup or SANITY CHECK, or "clean".
  * - hwcap: AT_HWCAP and AT_HWCAP2; psci: the version the kernel detected
  *   at boot ("psci: PSCIvX.Y detected in firmware").
+ * - midr: each vcpu's MIDR_EL1 as Linux read it when that CPU came online
+ *   (sysfs; vcpu 1's is read again on the destination at every round);
+ *   id: ID registers read with MRS, which Linux traps and emulates for
+ *   userspace with the sanitised system-wide values.  A changed value is
+ *   a guest that saw another CPU or booted again.
  *
  * When a check fails, the line says what failed instead of "ok"; the
  * guest goes on, so the judge sees every round.
@@ -36,6 +46,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <asm/hwcap.h>
 #include <sys/auxv.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
@@ -47,9 +58,9 @@
 
 /* One cache line per counter, so the two threads do not share one. */
 static struct {
-	volatile uint64_t n;
+	uint64_t n;
 	char pad[56];
-} counter[MAX_CPUS];
+} counter[MAX_CPUS] __attribute__((aligned(64)));
 
 static void say(const char *fmt, ...)
 {
@@ -73,9 +84,10 @@ static void *count(void *arg)
 	 * affinity; it is pinned again every few million rounds.
 	 */
 	for (;;) {
-		if (!(counter[cpu].n & 0xfffff))
+		uint64_t n = __atomic_add_fetch(&counter[cpu].n, 1, __ATOMIC_RELAXED);
+
+		if (!(n & 0xfffff))
 			sched_setaffinity(0, sizeof(set), &set);
-		counter[cpu].n++;
 	}
 	return NULL;
 }
@@ -195,6 +207,48 @@ static void scan_klog(char *psci, size_t plen, char *bad, size_t blen)
 	close(fd);
 }
 
+/* Each online vcpu's MIDR_EL1 (sysfs), comma-separated, into @out. */
+static void midrs(long ncpu, char *out, size_t len)
+{
+	size_t off = 0;
+	long cpu;
+
+	out[0] = '\0';
+	for (cpu = 0; cpu < ncpu && off < len; cpu++) {
+		char path[96], val[32];
+
+		snprintf(path, sizeof(path),
+			 "/sys/devices/system/cpu/cpu%ld/regs/identification/midr_el1", cpu);
+		if (read_str(path, val, sizeof(val)))
+			snprintf(val, sizeof(val), "unreadable");
+		off += snprintf(out + off, len - off, "%s%s", cpu ? "," : "",
+				strncmp(val, "0x", 2) ? val : val + 2);
+	}
+}
+
+#define MRS(reg) ({ uint64_t v; asm volatile("mrs %0, " reg : "=r"(v)); v; })
+
+/*
+ * ID registers by MRS from EL0: Linux emulates these (HWCAP_CPUID) with
+ * its sanitised view; S3_0_C0_Cx_y names so that any assembler takes them.
+ */
+static void id_regs(char *out, size_t len)
+{
+	if (!(getauxval(AT_HWCAP) & HWCAP_CPUID)) {
+		snprintf(out, len, "no-cpuid");
+		return;
+	}
+	snprintf(out, len, "%lx,%lx,%lx,%lx,%lx,%lx,%lx,%lx",
+		 (unsigned long)MRS("S3_0_C0_C6_0"),	/* ID_AA64ISAR0_EL1 */
+		 (unsigned long)MRS("S3_0_C0_C6_1"),	/* ID_AA64ISAR1_EL1 */
+		 (unsigned long)MRS("S3_0_C0_C4_0"),	/* ID_AA64PFR0_EL1 */
+		 (unsigned long)MRS("S3_0_C0_C4_1"),	/* ID_AA64PFR1_EL1 */
+		 (unsigned long)MRS("S3_0_C0_C7_0"),	/* ID_AA64MMFR0_EL1 */
+		 (unsigned long)MRS("S3_0_C0_C7_1"),	/* ID_AA64MMFR1_EL1 */
+		 (unsigned long)MRS("S3_0_C0_C7_2"),	/* ID_AA64MMFR2_EL1 */
+		 (unsigned long)MRS("S3_0_C0_C5_0"));	/* ID_AA64DFR0_EL1 */
+}
+
 static void mounts(void)
 {
 	mkdir("/proc", 0755);
@@ -231,9 +285,11 @@ int main(void)
 				pause();
 		}
 	}
-	say("@@@ linux up: %ld vcpus\n", ncpu);
+	/* Where the counters are: the rig's self-check writes counter 0. */
+	say("@@@ linux up: %ld vcpus, counters at %p\n", ncpu, (void *)counter);
 	for (round = 1;; round++) {
 		char hp[64], taint[32], psci[16] = "", bad[160] = "", cs[160];
+		char midr[160], ids[160];
 		const char *mono_ok = "";
 		size_t off = 0;
 		int64_t t0 = mono_ns();
@@ -244,15 +300,18 @@ int main(void)
 		scan_klog(psci, sizeof(psci), bad, sizeof(bad));
 		for (cpu = 0; cpu < ncpu; cpu++)
 			off += snprintf(cs + off, sizeof(cs) - off, "%s%llu", cpu ? "," : "",
-					(unsigned long long)counter[cpu].n);
+					(unsigned long long)__atomic_load_n(&counter[cpu].n,
+									    __ATOMIC_RELAXED));
+		midrs(ncpu, midr, sizeof(midr));
+		id_regs(ids, sizeof(ids));
 		now = mono_ns();
 		if (now < last)
 			mono_ok = " mono=BACKWARDS";
 		last = now;
-		say("@@@ linux %lu mono=%lld c=%s hp=%s taint=%s klog=%s hwcap=%lx,%lx psci=%s%s\n",
+		say("@@@ linux %lu mono=%lld c=%s hp=%s taint=%s klog=%s hwcap=%lx,%lx psci=%s midr=%s id=%s%s\n",
 		    round, (long long)now, cs, hp, taint, *bad ? bad : "clean",
 		    getauxval(AT_HWCAP), getauxval(AT_HWCAP2), *psci ? psci : "unknown",
-		    mono_ok);
+		    midr, ids, mono_ok);
 		while (mono_ns() - t0 < ROUND_NS)
 			usleep(50000);
 	}

@@ -18,6 +18,7 @@ nok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"; }
 # with the fields the arguments after C1 replace.
 line() {
 	local r=$1 m=$2 c0=$3 c1=$4 hp=ok taint=0 klog=clean hwcap=fdffffff,3ffff psci=1.1 extra=
+	local midr=410fd0c0,410fd0c0 id=1011111110212120,100001,1100000011111111,20,101122,10212122,1011,10305106
 	shift 4
 	local kv
 	for kv; do
@@ -27,10 +28,12 @@ line() {
 		klog=*) klog=${kv#klog=} ;;
 		hwcap=*) hwcap=${kv#hwcap=} ;;
 		psci=*) psci=${kv#psci=} ;;
+		midr=*) midr=${kv#midr=} ;;
+		id=*) id=${kv#id=} ;;
 		back) extra=" mono=BACKWARDS" ;;
 		esac
 	done
-	echo "@@@ linux $r mono=$m c=$c0,$c1 hp=$hp taint=$taint klog=$klog hwcap=$hwcap psci=$psci$extra"
+	echo "@@@ linux $r mono=$m c=$c0,$c1 hp=$hp taint=$taint klog=$klog hwcap=$hwcap psci=$psci midr=$midr id=$id$extra"
 }
 
 src() {
@@ -56,7 +59,7 @@ expect() {
 echo "TAP version 13"
 src
 { line 4 400 40 41; line 5 500 50 51; line 6 600 60 61; } >"$tmp/dst"
-expect "a guest that went on passes" ok "rounds 3 -> 4..6, 2 vcpu counters went on, vcpu 1 offline/online 3 times, PSCI 1.1"
+expect "a guest that went on passes" ok "rounds 3 -> 4..6, 2 vcpu counters went on, vcpu 1 offline/online 3 times, PSCI 1.1, HWCAPs, MIDRs, ID registers and taint 0 held"
 
 { echo "QEMU started"; } >"$tmp/dst"
 expect "no round on the destination fails" BAD "printed 0 rounds"
@@ -88,10 +91,19 @@ expect "other HWCAPs fail" BAD "HWCAPs fdffffff,3fffe"
 { line 4 400 40 41 psci=1.3; line 5 500 50 51; line 6 600 60 61; } >"$tmp/dst"
 expect "another PSCI version fails" BAD "PSCI 1.3 (was 1.1)"
 
+{ line 4 400 40 41; line 5 500 50 51 midr=410fd0c0,410fd081; line 6 600 60 61; } >"$tmp/dst"
+expect "another CPU's MIDR_EL1 after vcpu 1 came online fails" BAD "MIDR_EL1 410fd0c0,410fd081 (was 410fd0c0,410fd0c0)"
+
+{ line 4 400 40 41 id=1011111110212120,100001,1100000011111111,20,101122,10212122,1011,10305406; line 5 500 50 51; line 6 600 60 61; } >"$tmp/dst"
+expect "other ID register values read by the guest fail" BAD "ID registers 1011111110212120,100001,1100000011111111,20,101122,10212122,1011,10305406"
+
+{ line 4 400 0 41; line 5 500 50 51; line 6 600 60 61; } >"$tmp/dst"
+expect "a counter zeroed on the destination fails (the rig's self-check)" BAD "vcpu 0's counter 0 is not past 30"
+
 { line 4 400 40 31; line 5 500 50 51; line 6 600 60 61; } >"$tmp/dst"
 expect "a vcpu counter that did not go on fails" BAD "vcpu 1's counter 31 is not past 31"
 
-echo "@@@ linux 4 mono=400 c=40 hp=ok taint=0 klog=clean hwcap=fdffffff,3ffff psci=1.1" >"$tmp/dst"
+line 4 400 40 41 | sed "s/ c=40,41 / c=40 /" >"$tmp/dst"
 { line 4 400 40 41; line 5 500 50 51; cat "$tmp/dst"; } >"$tmp/dst2" && mv "$tmp/dst2" "$tmp/dst"
 expect "a vcpu counter missing fails" BAD "1 vcpu counters (were 2)"
 
