@@ -65,7 +65,25 @@ int rf_entry_check(const struct rf_entry *e, const char **why)
 	 * on them, without one it refuses them.  0 is decided per vcpu, at
 	 * init (regs.c): right without a PMU, unsafe with one.
 	 */
-	if (e->action == KVM_REGFILTER_ACTION_PIN && e->reg == RF_ID_AA64DFR0_EL1 &&
+	if (e->mask && e->action != KVM_REGFILTER_ACTION_PIN) {
+		*why = "a mask is only for pin entries";
+		return -EINVAL;
+	}
+	if (e->mask && (e->value & ~e->mask)) {
+		*why = "a field pin's value has bits outside its mask";
+		return -EINVAL;
+	}
+	if (rf_reg_size(e->reg) == 4 && e->mask > 0xffffffffULL) {
+		*why = "mask does not fit a 32-bit register";
+		return -EINVAL;
+	}
+	/* A field pin takes PMUVer whole or not at all: its value is judged. */
+	if (e->mask && (e->mask & RF_PMUVER_MASK) &&
+	    (e->mask & RF_PMUVER_MASK) != RF_PMUVER_MASK && e->reg == RF_ID_AA64DFR0_EL1) {
+		*why = "a field pin of ID_AA64DFR0_EL1 sets all of PMUVer (bits 8-11) or none";
+		return -EINVAL;
+	}
+	if (e->action == KVM_REGFILTER_ACTION_PIN && rf_pin_sets_pmuver(e) &&
 	    !rf_dfr0_pin_safe(e->value, false) && !rf_dfr0_pin_safe(e->value, true)) {
 		*why = "pinned ID_AA64DFR0_EL1.PMUVer: 0, or one KVM emulates (1, 4-7)";
 		return -EINVAL;

@@ -85,6 +85,7 @@ static inline unsigned int rf_reg_coproc(u64 id)
 struct rf_entry {
 	u64 reg;
 	u64 value;		/* of a fake or a pin */
+	u64 mask;		/* a field pin's bits; 0: the whole register */
 	u64 guard_reg;
 	u64 guard_mask;
 	u64 guard_value;
@@ -92,6 +93,22 @@ struct rf_entry {
 	u8 policy;		/* enum kvm_regfilter_policy */
 	bool has_guard;
 };
+
+/*
+ * The value a pin gives a register that holds @cur: the pin's value in
+ * its bits (all of them for a whole-register pin), @cur's elsewhere.
+ */
+static inline u64 rf_pin_value(const struct rf_entry *e, u64 cur)
+{
+	return e->mask ? (cur & ~e->mask) | e->value : e->value;
+}
+
+/* Whether a pin sets ID_AA64DFR0_EL1.PMUVer (a field pin may leave it). */
+static inline bool rf_pin_sets_pmuver(const struct rf_entry *e)
+{
+	return e->reg == RF_ID_AA64DFR0_EL1 &&
+	       (!e->mask || (e->mask & RF_PMUVER_MASK));
+}
 
 struct rf_profile {
 #ifdef __KERNEL__

@@ -29,6 +29,7 @@ static const struct nla_policy rf_entry_policy[KVM_REGFILTER_A_ENTRY_MAX + 1] = 
 	[KVM_REGFILTER_A_ENTRY_POLICY] = NLA_POLICY_MAX(NLA_U32, KVM_REGFILTER_POLICY_STRICT),
 	[KVM_REGFILTER_A_ENTRY_GUARD] = NLA_POLICY_NESTED(rf_guard_policy),
 	[KVM_REGFILTER_A_ENTRY_STATE] = { .type = NLA_REJECT },
+	[KVM_REGFILTER_A_ENTRY_MASK] = NLA_POLICY_MIN(NLA_U64, 1),
 };
 
 static const struct nla_policy rf_policy[KVM_REGFILTER_A_MAX + 1] = {
@@ -126,6 +127,8 @@ static int rf_parse_entry(struct nlattr *nla, struct rf_entry *e,
 	}
 	if (tb[KVM_REGFILTER_A_ENTRY_POLICY])
 		e->policy = nla_get_u32(tb[KVM_REGFILTER_A_ENTRY_POLICY]);
+	if (tb[KVM_REGFILTER_A_ENTRY_MASK])
+		e->mask = nla_get_u64(tb[KVM_REGFILTER_A_ENTRY_MASK]);
 	if (tb[KVM_REGFILTER_A_ENTRY_GUARD]) {
 		ret = nla_parse_nested(gb, KVM_REGFILTER_A_GUARD_MAX,
 				       tb[KVM_REGFILTER_A_ENTRY_GUARD], rf_guard_policy, extack);
@@ -273,7 +276,9 @@ static int rf_put_entry(struct sk_buff *skb, int type, const struct rf_entry *e,
 	    (e->action != KVM_REGFILTER_ACTION_HIDE &&
 	     nla_put_u64_64bit(skb, KVM_REGFILTER_A_ENTRY_VALUE, e->value, 0)) ||
 	    (e->action == KVM_REGFILTER_ACTION_FAKE &&
-	     nla_put_u32(skb, KVM_REGFILTER_A_ENTRY_POLICY, e->policy)))
+	     nla_put_u32(skb, KVM_REGFILTER_A_ENTRY_POLICY, e->policy)) ||
+	    (e->mask &&
+	     nla_put_u64_64bit(skb, KVM_REGFILTER_A_ENTRY_MASK, e->mask, 0)))
 		goto cancel;
 	if (e->has_guard) {
 		g = nla_nest_start(skb, KVM_REGFILTER_A_ENTRY_GUARD);
@@ -366,9 +371,9 @@ static u32 rf_vm_unapplied(struct rf_vm *vm)
 	return n;
 }
 
-/* The most an entry takes in a message: nest, 5 scalars, a guard of 3. */
+/* The most an entry takes in a message: nest, 6 scalars, a guard of 3. */
 #define RF_ENTRY_MSG_SIZE						\
-	(nla_total_size(0) + 2 * nla_total_size_64bit(8) + 3 * nla_total_size(4) + \
+	(nla_total_size(0) + 3 * nla_total_size_64bit(8) + 3 * nla_total_size(4) + \
 	 nla_total_size(0) + 3 * nla_total_size_64bit(8))
 #define RF_VM_MSG_SIZE	(nla_total_size(0) + 3 * nla_total_size(4) + \
 			 5 * nla_total_size_64bit(8))

@@ -258,10 +258,10 @@ static int rf_vm_sync(struct rf_ctx *c, u64 **realp, u32 *nrealp)
  * register at all).  set-profile refuses the values no vcpu can take
  * (rf_entry_check()); this is the per-vcpu half.
  */
-static bool rf_pin_unsafe(struct rf_ctx *c, const struct rf_entry *e)
+static bool rf_pin_unsafe(struct rf_ctx *c, const struct rf_entry *e, u64 want)
 {
-	return e->reg == RF_ID_AA64DFR0_EL1 && kvm_vcpu_has_pmu(c->vcpu) &&
-	       !rf_dfr0_pin_safe(e->value, true);
+	return rf_pin_sets_pmuver(e) && kvm_vcpu_has_pmu(c->vcpu) &&
+	       !rf_dfr0_pin_safe(want, true);
 }
 
 /*
@@ -278,15 +278,16 @@ static void rf_pin_refused(struct rf_vm *vm, u32 i, int err)
 }
 
 /*
- * Write the pinned values into this vcpu through KVM's set path.  A value
- * KVM refuses, or the module refuses for KVM (rf_pin_unsafe()), marks the
- * entry refused in the VM, with a kernel message and an event naming the
- * register and value.
+ * Write the pinned values into this vcpu through KVM's set path: a field
+ * pin (e->mask) is a read-modify-write of KVM's value for this vcpu.  A
+ * value KVM refuses, or the module refuses for KVM (rf_pin_unsafe()),
+ * marks the entry refused in the VM, with a kernel message and an event
+ * naming the register and value.
  */
 static int rf_vcpu_pin(struct rf_ctx *c, struct rf_vcpu *v)
 {
 	struct rf_vm *vm = c->vm;
-	u64 cur;
+	u64 cur, want;
 	u32 i;
 	int ret;
 
@@ -299,22 +300,22 @@ static int rf_vcpu_pin(struct rf_ctx *c, struct rf_vcpu *v)
 		if (e->action != KVM_REGFILTER_ACTION_PIN ||
 		    vm->state[i] != KVM_REGFILTER_STATE_APPLIED)
 			continue;
-		if (rf_pin_unsafe(c, e)) {
+		ret = rf_kvm_one_reg(c, KVM_GET_ONE_REG, e->reg, &cur);
+		want = rf_pin_value(e, ret ? 0 : cur);
+		if (!ret && rf_pin_unsafe(c, e, want)) {
 			pr_warn_ratelimited("VM %u (pid %d): not pinning 0x%llx for register 0x%llx: PMUVer %u on a vcpu with a PMU, which KVM cannot handle; the VM keeps its own value\n",
-					    vm->id, pid_nr(vm->owner), e->value, e->reg,
-					    rf_pmuver(e->value));
+					    vm->id, pid_nr(vm->owner), want, e->reg,
+					    rf_pmuver(want));
 			rf_pin_refused(vm, i, -EOPNOTSUPP);
 			continue;
 		}
-		ret = rf_kvm_one_reg(c, KVM_GET_ONE_REG, e->reg, &cur);
-		if (!ret && cur == e->value)
+		if (!ret && cur == want)
 			continue;
-		cur = e->value;
 		if (!ret)
-			ret = rf_kvm_one_reg(c, KVM_SET_ONE_REG, e->reg, &cur);
+			ret = rf_kvm_one_reg(c, KVM_SET_ONE_REG, e->reg, &want);
 		if (ret) {
 			pr_warn_ratelimited("VM %u (pid %d): KVM refused pinned value 0x%llx for register 0x%llx (%d); the VM keeps its own value\n",
-					    vm->id, pid_nr(vm->owner), e->value, e->reg, ret);
+					    vm->id, pid_nr(vm->owner), want, e->reg, ret);
 			rf_pin_refused(vm, i, ret);
 			continue;
 		}

@@ -577,6 +577,97 @@ TEST_F(filter, pin_pmuver_guard)
 	rf_nl_close(&ev_nl);
 }
 
+/*
+ * Field pins ("pin REG & MASK = VALUE"): the module reads the vcpu's value
+ * from KVM and changes only the pin's bits.  PSCI_VERSION & 0xffff = 0
+ * keeps the major version and zeroes the minor on every kernel; a field of
+ * ID_AA64DFR0_EL1 this kernel lets userspace lower (DebugVer or WRPs,
+ * test_dfr0_lowerable()) goes to its lowest on a vcpu with a PMU while
+ * PMUVer stays the vcpu's own, which a whole pin could not promise on
+ * every CPU.  Bad masks are refused with an extended ack.
+ */
+TEST_F(filter, pin_field)
+{
+	const uint32_t pmu = 1u << KVM_ARM_VCPU_PMU_V3;
+	struct rf_test_entry e[] = {
+		{ .reg = RF_PSCI_VERSION, .action = KVM_REGFILTER_ACTION_PIN,
+		  .value = 0, .mask = 0xffff },
+		{ .reg = ID_AA64DFR0_EL1, .action = KVM_REGFILTER_ACTION_PIN },
+	};
+	const struct test_id_field *f;
+	struct rf_vm_info vi;
+	uint64_t psci, dfr0, pmu_dfr0, v;
+	int vcpu, n = 1, ret;
+
+	/* What this host gives a vcpu without a profile. */
+	ASSERT_EQ(0, test_vm_create(&self->vm));
+	vcpu = test_vcpu_create(&self->vm, 0);
+	ASSERT_LE(0, vcpu);
+	ret = test_vcpu_init_features(&self->vm, vcpu, pmu);
+	if (ret)	/* no vcpu PMU here: the PSCI part alone */
+		ASSERT_EQ(0, test_vcpu_init_features(&self->vm, vcpu, 0));
+	ASSERT_EQ(0, test_get_reg(vcpu, RF_PSCI_VERSION, &psci));
+	pmu_dfr0 = 0;
+	if (!ret)
+		ASSERT_EQ(0, test_get_reg(vcpu, ID_AA64DFR0_EL1, &pmu_dfr0));
+	close(vcpu);
+	test_vm_destroy(&self->vm);
+	ASSERT_LE(0x10001, psci) TH_LOG("PSCI version 0x%llx", (unsigned long long)psci);
+
+	/* Refused: a value outside the mask, a mask on a fake, half a PMUVer. */
+	e[1].mask = 0xf;
+	e[1].value = 0x16;
+	EXPECT_EQ(-EINVAL, rf_set_profile(&self->nl, getpid(), 0, e, 2));
+	EXPECT_NE(NULL, strstr(self->nl.extack, "outside its mask"))
+		TH_LOG("extack: %s", self->nl.extack);
+	e[1].mask = 0x30f;
+	e[1].value = 0x106;
+	EXPECT_EQ(-EINVAL, rf_set_profile(&self->nl, getpid(), 0, e, 2));
+	EXPECT_NE(NULL, strstr(self->nl.extack, "PMUVer")) TH_LOG("extack: %s", self->nl.extack);
+	e[1].action = KVM_REGFILTER_ACTION_FAKE;
+	e[1].mask = 0xf;
+	e[1].value = 0x6;
+	EXPECT_EQ(-EINVAL, rf_set_profile(&self->nl, getpid(), 0, e, 2));
+	EXPECT_NE(NULL, strstr(self->nl.extack, "only for pin"))
+		TH_LOG("extack: %s", self->nl.extack);
+	e[1].action = KVM_REGFILTER_ACTION_PIN;
+
+	f = pmu_dfr0 ? test_dfr0_lowerable(&dfr0) : NULL;
+	if (f) {
+		e[1].mask = f->mask;
+		e[1].value = f->lowest;
+		n = 2;
+		TH_LOG("field pin of ID_AA64DFR0_EL1.%s: 0x%llx -> 0x%llx (PMU vcpu's DFR0 0x%llx)",
+		       f->name, (unsigned long long)(pmu_dfr0 & f->mask),
+		       (unsigned long long)f->lowest, (unsigned long long)pmu_dfr0);
+	} else {
+		TH_LOG("no ID_AA64DFR0_EL1 field this kernel lets userspace lower %s",
+		       "(or no vcpu PMU): PSCI_VERSION only");
+	}
+	ASSERT_EQ(0, bind_self(&self->nl, e, n));
+	ASSERT_EQ(0, test_vm_create(&self->vm));
+	self->have_vm = true;
+	vcpu = test_vcpu_create(&self->vm, 0);
+	ASSERT_LE(0, vcpu);
+	ASSERT_EQ(0, test_vcpu_init_features(&self->vm, vcpu, n == 2 ? pmu : 0));
+	EXPECT_EQ(0, test_get_reg(vcpu, RF_PSCI_VERSION, &v));
+	EXPECT_EQ(psci & ~0xffffULL, v);
+	if (n == 2) {
+		EXPECT_EQ(0, test_get_reg(vcpu, ID_AA64DFR0_EL1, &v));
+		EXPECT_EQ((pmu_dfr0 & ~f->mask) | f->lowest, v);
+		EXPECT_EQ(pmu_dfr0 & PMUVER_MASK, v & PMUVER_MASK);
+		/* A reset, as a VMM does it: pinned again, no PMU WARN. */
+		EXPECT_EQ(0, test_vcpu_init_features(&self->vm, vcpu, pmu));
+		EXPECT_EQ(0, test_get_reg(vcpu, ID_AA64DFR0_EL1, &v));
+		EXPECT_EQ((pmu_dfr0 & ~f->mask) | f->lowest, v);
+		EXPECT_FALSE(klog_has("Unknown PMU version"));
+	}
+	ASSERT_EQ(1, rf_get_vms(&self->nl, getpid(), &vi, 1));
+	EXPECT_EQ(0, vi.nr_states) TH_LOG("entry 0 state %u", vi.states[0].state);
+	EXPECT_LE(n, vi.pins_applied);
+	close(vcpu);
+}
+
 /* Guards: an entry applies only where its condition on the VM holds. */
 TEST_F(filter, guards)
 {

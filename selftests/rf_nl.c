@@ -253,6 +253,8 @@ static void put_entries(struct rf_msg *m, const struct rf_test_entry *e, int n)
 			rf_put_u64(m, KVM_REGFILTER_A_ENTRY_VALUE, e[i].value);
 		if (e[i].policy)
 			rf_put_u32(m, KVM_REGFILTER_A_ENTRY_POLICY, e[i].policy);
+		if (e[i].mask)
+			rf_put_u64(m, KVM_REGFILTER_A_ENTRY_MASK, e[i].mask);
 		if (e[i].guard) {
 			rf_nest_start(m, KVM_REGFILTER_A_ENTRY_GUARD);
 			rf_put_u64(m, KVM_REGFILTER_A_GUARD_REG, e[i].guard_reg);

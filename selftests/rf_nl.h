@@ -70,6 +70,7 @@ struct rf_test_entry {
 	uint32_t action;
 	uint64_t value;
 	uint32_t policy;
+	uint64_t mask;		/* a field pin's bits, 0 for a whole pin */
 	bool guard;
 	uint64_t guard_reg, guard_mask, guard_value;
 };

@@ -98,6 +98,34 @@ static void test_entry_check(void)
 	check(entry_ok((struct rf_entry){ .reg = RF_ID_AA64DFR0_EL1, .action = 1,
 					  .value = 0x10305206 }, NULL),
 	      "the PMUVer rule is for pins only");
+	check(entry_ok((struct rf_entry){ .reg = RF_ID_AA64DFR0_EL1, .action = 2,
+					  .value = 0x6, .mask = 0xf }, NULL),
+	      "a field pin of DebugVer alone is valid (PMUVer untouched)");
+	check(entry_ok((struct rf_entry){ .reg = RF_ID_AA64DFR0_EL1, .action = 2,
+					  .value = 0x206, .mask = 0xf0f }, "PMUVer") &&
+	      entry_ok((struct rf_entry){ .reg = RF_ID_AA64DFR0_EL1, .action = 2,
+					  .value = 0x106, .mask = 0x30f }, "all of PMUVer"),
+	      "a field pin of DFR0 with an unsafe PMUVer, or part of PMUVer, is refused");
+	check(entry_ok((struct rf_entry){ .reg = TPIDR, .action = 2,
+					  .value = 0x10, .mask = 0xf }, "outside its mask"),
+	      "a field pin whose value has bits outside its mask is refused");
+	check(entry_ok((struct rf_entry){ .reg = TPIDR, .action = 1,
+					  .value = 0x1, .mask = 0xf }, "only for pin"),
+	      "a mask on a fake is refused");
+	check(entry_ok((struct rf_entry){ .reg = DEMUX0, .action = 2,
+					  .value = 0, .mask = 1ULL << 32 }, "32-bit"),
+	      "a mask too wide for a 32-bit register is refused");
+	{
+		struct rf_entry w = { .reg = TPIDR, .action = 2, .value = 0x5 };
+		struct rf_entry f = { .reg = RF_ID_AA64DFR0_EL1, .action = 2,
+				      .value = 0x6, .mask = 0xf };
+
+		check(rf_pin_value(&w, 0xabcd) == 0x5 &&
+		      rf_pin_value(&f, 0x10305408) == 0x10305406 &&
+		      rf_pin_sets_pmuver(&(struct rf_entry){ .reg = RF_ID_AA64DFR0_EL1 }) &&
+		      !rf_pin_sets_pmuver(&f),
+		      "a field pin keeps the bits outside its mask; a whole pin sets all");
+	}
 	check(!rf_dfr0_pin_safe(0x10305006, true) && rf_dfr0_pin_safe(0x10305006, false) &&
 	      rf_dfr0_pin_safe(0x10305406, true) && !rf_dfr0_pin_safe(0x10305406, false) &&
 	      !rf_dfr0_pin_safe(0x10305306, true),
@@ -200,13 +228,13 @@ static void test_id_reg(void)
 
 int main(void)
 {
-	printf("TAP version 13\n1..28\n");
+	printf("TAP version 13\n1..34\n");
 	test_entry_check();
 	test_finish_find();
 	test_filter_list();
 	test_absent_access();
 	test_id_reg();
-	if (tests != 28)
+	if (tests != 34)
 		printf("# plan mismatch: ran %d\n", tests);
-	return failures || tests != 28;
+	return failures || tests != 34;
 }

@@ -16,6 +16,8 @@
 	(0x6030000000130000ULL | ((op0) << 14) | ((op1) << 11) | ((crn) << 7) | \
 	 ((crm) << 3) | (op2))
 #define ID_AA64MMFR3_EL1	SYSREG(3, 0, 0, 7, 3)
+#define ID_AA64DFR0_EL1		SYSREG(3, 0, 0, 5, 0)
+#define DFR0_PMUVER		0xf00ULL
 #define PSCI_VERSION		0x6030000000140000ULL
 
 /*
@@ -77,7 +79,7 @@ static const char *pinnable(uint64_t id, uint64_t target, uint64_t host,
 	 * PMU; captures are taken without), and 6.12 WARNs in
 	 * kvm_pmu_evtyper_mask() when a PMU vcpu is given PMUVer 0.
 	 */
-	if (id == SYSREG(3, 0, 0, 5, 0))
+	if (id == ID_AA64DFR0_EL1)
 		return "ID_AA64DFR0_EL1 follows the vcpu's PMU and debug features, not the kernel";
 	if (is_id_reg(id) && kv && kv < 6007)
 		return "this host's kernel (before 6.7) lets userspace change no ID register";
@@ -93,6 +95,71 @@ static const char *pinnable(uint64_t id, uint64_t target, uint64_t host,
 		return "the CPUs differ (MIDR_EL1)";
 	/* CLIDR and the CCSIDR demux registers: KVM takes them before the first run. */
 	return NULL;
+}
+
+/* The 4-bit fields in which a and b differ. */
+static uint64_t fields_differing(uint64_t a, uint64_t b)
+{
+	uint64_t mask = 0;
+	int i;
+
+	for (i = 0; i < 64; i += 4)
+		if (((a >> i) & 0xf) != ((b >> i) & 0xf))
+			mask |= 0xfULL << i;
+	return mask;
+}
+
+/*
+ * ID_AA64DFR0_EL1 as a field pin: PMUVer follows the vcpu's PMU (a VMM
+ * turns it on; captures are taken without), so a whole pin would be wrong
+ * for some vcpu; the other fields (DebugVer, BRPs, WRPs, ...) are the
+ * kernel's and the CPU's, and a host can lower them from 6.7 on.  Sets
+ * *mask to the fields to pin and returns NULL, or why it cannot.
+ */
+static const char *dfr0_field_pin(uint64_t target, uint64_t host,
+				  const char *host_kernel, uint64_t *mask)
+{
+	unsigned int kv = kernel_version(host_kernel);
+
+	*mask = fields_differing(target, host) & ~DFR0_PMUVER;
+	if (!*mask)
+		return "only PMUVer differs, which follows the vcpu's PMU, not the kernel";
+	if (kv && kv < 6007)
+		return "this host's kernel (before 6.7) lets userspace change no ID register";
+	if (!fields_le(target & *mask, host & *mask))
+		return "the target has debug features (ID_AA64DFR0_EL1 fields) the host lacks";
+	return NULL;
+}
+
+/*
+ * A register in both captures with other values: a pin of the target's
+ * value (a field pin for ID_AA64DFR0_EL1) in *e and 0; 1 if the host
+ * cannot present it, -1 if there is nothing to do (both said in why).
+ */
+static int pin_of(const struct rf_capreg *t, const struct rf_capreg *r,
+		  const char *kernel, struct rf_prof_entry *e, FILE *why)
+{
+	unsigned long long tv = t->value, hv = r->value;
+	char name[REGNAME_MAX];
+	const char *no;
+
+	regname_format(r->id, name, sizeof(name));
+	if (r->id == ID_AA64DFR0_EL1)
+		no = dfr0_field_pin(tv, hv, kernel, &e->mask);
+	else
+		no = pinnable(r->id, tv, hv, kernel);
+	if (no) {
+		/* DFR0 differing in PMUVer alone: not the kernels' doing. */
+		fprintf(why, "%s: target 0x%llx, host 0x%llx (%s): %s%s\n", name, tv, hv,
+			kernel, r->id == ID_AA64DFR0_EL1 && !e->mask ? "not applied: " : "", no);
+		return r->id == ID_AA64DFR0_EL1 && !e->mask ? -1 : 1;
+	}
+	e->action = KVM_REGFILTER_ACTION_PIN;
+	e->value = e->mask ? tv & e->mask : tv;
+	if (e->mask && fields_differing(tv, hv) & DFR0_PMUVER)
+		fprintf(why, "%s: PMUVer %llu not pinned (host %llu): it follows the vcpu's PMU\n",
+			name, (tv & DFR0_PMUVER) >> 8, (hv & DFR0_PMUVER) >> 8);
+	return 0;
 }
 
 static int add(struct rf_prof *out, const struct rf_prof_entry *e, FILE *why)
@@ -122,7 +189,6 @@ static int add(struct rf_prof *out, const struct rf_prof_entry *e, FILE *why)
 int rf_derive(const struct rf_capture *target, const struct rf_capture *hosts,
 	      size_t n, struct rf_prof *out, FILE *why)
 {
-	char name[REGNAME_MAX];
 	size_t h, i, j;
 	int refused = 0, ret;
 
@@ -138,23 +204,16 @@ int rf_derive(const struct rf_capture *target, const struct rf_capture *hosts,
 				.reg = r->id, .action = KVM_REGFILTER_ACTION_HIDE,
 			};
 			const struct rf_capreg *t = rf_capture_find(target, r->id);
-			const char *no;
 
 			if (t) {
 				/* In both: a value to pin? */
 				if (!t->has_value || !r->has_value || t->value == r->value)
 					continue;
-				regname_format(r->id, name, sizeof(name));
-				no = pinnable(r->id, t->value, r->value, host->kernel);
-				if (no) {
-					fprintf(why, "%s: target 0x%llx, host 0x%llx (%s): %s\n",
-						name, (unsigned long long)t->value,
-						(unsigned long long)r->value, host->kernel, no);
+				ret = pin_of(t, r, host->kernel, &e, why);
+				if (ret > 0)
 					refused++;
+				if (ret)
 					continue;
-				}
-				e.action = KVM_REGFILTER_ACTION_PIN;
-				e.value = t->value;
 			} else {
 				for (j = 0; j < ARRAY_SIZE(feature_guards); j++)
 					if (feature_guards[j].reg == r->id)
@@ -217,7 +276,16 @@ int rf_check_view(const struct rf_capture *view, const struct rf_capture *dst, F
 		}
 		if (!view->regs[i].has_value || !d->has_value || view->regs[i].value == d->value)
 			continue;
-		no = pinnable(view->regs[i].id, view->regs[i].value, d->value, dst->kernel);
+		if (view->regs[i].id == ID_AA64DFR0_EL1) {
+			uint64_t mask;
+
+			no = dfr0_field_pin(view->regs[i].value, d->value, dst->kernel, &mask);
+			/* PMUVer alone: the destination's vcpu decides it as the source's did. */
+			if (no && !mask)
+				no = NULL;
+		} else {
+			no = pinnable(view->regs[i].id, view->regs[i].value, d->value, dst->kernel);
+		}
 		if (no) {
 			fprintf(why, "%s: the VM has 0x%llx, the destination 0x%llx: %s\n", name,
 				(unsigned long long)view->regs[i].value,

@@ -113,18 +113,39 @@ static bool guard_reg_ok(uint64_t id)
  * either kind of vcpu: 0, 1 and 4-7 pass.
  */
 #define RF_ID_AA64DFR0_EL1	0x603000000013c028ULL
-static bool dfr0_pin_ok(const struct rf_prof_entry *e)
-{
-	unsigned int v = (e->value >> 8) & 0xf;
-
-	return e->action != KVM_REGFILTER_ACTION_PIN || e->reg != RF_ID_AA64DFR0_EL1 ||
-	       v == 0 || v == 1 || (v >= 4 && v <= 7);
-}
-
 static bool value_fits(uint64_t reg, uint64_t value)
 {
 	return (reg & KVM_REG_SIZE_MASK) != KVM_REG_SIZE_U32 ||
 	       value <= UINT32_MAX;
+}
+
+#define RF_PMUVER_MASK		0xf00ULL
+static bool dfr0_pin_ok(const struct rf_prof_entry *e)
+{
+	unsigned int v = (e->value >> 8) & 0xf;
+
+	/* A field pin that leaves PMUVer alone leaves it to KVM. */
+	if (e->mask && !(e->mask & RF_PMUVER_MASK))
+		return true;
+	return e->action != KVM_REGFILTER_ACTION_PIN || e->reg != RF_ID_AA64DFR0_EL1 ||
+	       v == 0 || v == 1 || (v >= 4 && v <= 7);
+}
+
+/* A field pin's mask: the module's rules (kmod/filter.c). */
+static const char *mask_error(const struct rf_prof_entry *e)
+{
+	if (!e->mask)
+		return NULL;
+	if (e->action != KVM_REGFILTER_ACTION_PIN)
+		return "a mask is only for pin entries";
+	if (!value_fits(e->reg, e->mask))
+		return "a mask that fits in 32 bits (a 32-bit register)";
+	if (e->value & ~e->mask)
+		return "a value with no bit outside the mask";
+	if (e->reg == RF_ID_AA64DFR0_EL1 && (e->mask & RF_PMUVER_MASK) &&
+	    (e->mask & RF_PMUVER_MASK) != RF_PMUVER_MASK)
+		return "a mask with all of PMUVer (bits 8-11) or none of it";
+	return NULL;
 }
 
 /* What rf_entry_check() in kmod/filter.c refuses. */
@@ -140,7 +161,7 @@ static int entry_check(const struct rf_prof_entry *e)
 		return -EINVAL;
 	if (e->action == KVM_REGFILTER_ACTION_HIDE && e->value)
 		return -EINVAL;
-	if (!value_fits(e->reg, e->value) || !dfr0_pin_ok(e))
+	if (!value_fits(e->reg, e->value) || !dfr0_pin_ok(e) || mask_error(e))
 		return -EINVAL;
 	if (e->has_guard &&
 	    (!guard_reg_ok(e->guard_reg) || (e->guard_reg & RF_ID_STRAY_BITS) ||
@@ -444,19 +465,44 @@ static int parse_entry(struct parser *ps, const struct tok *kw, uint32_t action)
 
 	after = "expected 'when' or end of line";
 	next(ps, &t);
+	if (action == KVM_REGFILTER_ACTION_PIN && is(ps, &t, "&")) {
+		/* A field pin: "pin REG & MASK = VALUE". */
+		next(ps, &t);
+		ret = parse_number(ps, &t, &e.mask);
+		if (ret)
+			return ret;
+		if (!e.mask)
+			return expected(ps, &t, "expected a mask with at least one bit %s",
+					"(a field pin of nothing pins nothing)");
+		if (!value_fits(e.reg, e.mask)) {
+			regname_format(e.reg, name, sizeof(name));
+			return expected(ps, &t,
+					"expected a mask that fits in 32 bits (%s is a 32-bit register)",
+					name);
+		}
+		next(ps, &t);
+	}
 	if (action != KVM_REGFILTER_ACTION_HIDE) {
 		if (!is(ps, &t, "="))
-			return expected(ps, &t, "expected '=' and a value after the register");
+			return expected(ps, &t, "expected '=' and a value%s after the register",
+					action == KVM_REGFILTER_ACTION_PIN && !e.mask ?
+					", or '&' and a mask," : "");
 		next(ps, &t);
 		ret = parse_number(ps, &t, &e.value);
 		if (ret)
 			return ret;
+		if (e.mask && (e.value & ~e.mask))
+			return expected(ps, &t,
+					"expected a value with no bit outside the mask 0x%" PRIx64,
+					e.mask);
 		if (!value_fits(e.reg, e.value)) {
 			regname_format(e.reg, name, sizeof(name));
 			return expected(ps, &t,
 					"expected a value that fits in 32 bits (%s is a 32-bit register)",
 					name);
 		}
+		if (mask_error(&e))
+			return expected(ps, &t, "expected %s", mask_error(&e));
 		if (!dfr0_pin_ok(&e))
 			return expected(ps, &t,
 					"expected PMUVer (bits 8-11) 0, 1 or 4-7: KVM takes no other on any vcpu");
@@ -687,6 +733,8 @@ void rf_prof_write(const struct rf_prof *p, FILE *f)
 
 		regname_format(e->reg, name, sizeof(name));
 		fprintf(f, "%s %s", action_name(e->action), name);
+		if (e->mask)
+			fprintf(f, " & 0x%" PRIx64, e->mask);
 		if (e->action != KVM_REGFILTER_ACTION_HIDE)
 			fprintf(f, " = 0x%" PRIx64, e->value);
 		if (e->action == KVM_REGFILTER_ACTION_FAKE &&
@@ -712,7 +760,7 @@ int rf_prof_equal(const struct rf_prof *a, const struct rf_prof *b)
 		const struct rf_prof_entry *x = &a->entries[i], *y = &b->entries[i];
 
 		if (x->reg != y->reg || x->action != y->action ||
-		    x->value != y->value || x->policy != y->policy ||
+		    x->value != y->value || x->policy != y->policy || x->mask != y->mask ||
 		    !x->has_guard != !y->has_guard)
 			return 0;
 		if (x->has_guard &&

@@ -36,6 +36,11 @@ struct rf_prof_entry {
 	int has_guard;
 	uint64_t guard_reg, guard_mask, guard_value;
 	unsigned int line;	/* where it was written, 0 if made in code */
+	/*
+	 * A field pin ("pin REG & MASK = VALUE"): the bits the pin sets,
+	 * VALUE having none outside them; 0 pins the whole register.
+	 */
+	uint64_t mask;
 };
 
 struct rf_prof {

@@ -257,6 +257,8 @@ static int rf_put_entry(struct nl_msg *msg, const struct rf_prof_entry *e, uint3
 		NLA_PUT_U64(msg, KVM_REGFILTER_A_ENTRY_VALUE, e->value);
 	if (e->action == KVM_REGFILTER_ACTION_FAKE)
 		NLA_PUT_U32(msg, KVM_REGFILTER_A_ENTRY_POLICY, e->policy);
+	if (e->mask)
+		NLA_PUT_U64(msg, KVM_REGFILTER_A_ENTRY_MASK, e->mask);
 	if (e->has_guard) {
 		g = nla_nest_start(msg, KVM_REGFILTER_A_ENTRY_GUARD);
 		if (!g)
@@ -379,6 +381,8 @@ static void rf_parse_entry(struct nlattr *nest, struct rf_prof_entry *e,
 		e->value = nla_get_u64(tb[KVM_REGFILTER_A_ENTRY_VALUE]);
 	if (tb[KVM_REGFILTER_A_ENTRY_POLICY])
 		e->policy = nla_get_u32(tb[KVM_REGFILTER_A_ENTRY_POLICY]);
+	if (tb[KVM_REGFILTER_A_ENTRY_MASK])
+		e->mask = nla_get_u64(tb[KVM_REGFILTER_A_ENTRY_MASK]);
 	if (state && tb[KVM_REGFILTER_A_ENTRY_STATE])
 		*state = nla_get_u32(tb[KVM_REGFILTER_A_ENTRY_STATE]);
 	if (tb[KVM_REGFILTER_A_ENTRY_GUARD]) {

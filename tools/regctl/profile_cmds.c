@@ -77,6 +77,8 @@ static void print_entry(const struct rf_prof_entry *e)
 
 	regname_format(e->reg, name, sizeof(name));
 	printf("  %s %s", regfilter_action_name(e->action), name);
+	if (e->mask)
+		printf(" & 0x%llx", (unsigned long long)e->mask);
 	if (e->action != KVM_REGFILTER_ACTION_HIDE)
 		printf(" = 0x%llx", (unsigned long long)e->value);
 	if (e->action == KVM_REGFILTER_ACTION_FAKE)
@@ -138,6 +140,8 @@ static void print_binding_json(const struct regfilter_binding *b)
 		       (unsigned long long)e->reg, name, regfilter_action_name(e->action));
 		if (e->action != KVM_REGFILTER_ACTION_HIDE)
 			printf(",\"value\":\"0x%llx\"", (unsigned long long)e->value);
+		if (e->mask)
+			printf(",\"mask\":\"0x%llx\"", (unsigned long long)e->mask);
 		if (e->action == KVM_REGFILTER_ACTION_FAKE)
 			printf(",\"policy\":\"%s\"",
 			       e->policy == KVM_REGFILTER_POLICY_STRICT ? "strict" : "keep");

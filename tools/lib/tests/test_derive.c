@@ -17,6 +17,7 @@
 #define PSCI	0x6030000000140000ULL
 #define MMFR0	0x603000000013c038ULL
 #define STD_BMAP 0x6030000000160000ULL
+#define DFR0	0x603000000013c028ULL
 
 static int tests, failures;
 static char why[4096];
@@ -62,13 +63,13 @@ static void load(struct rf_capture *c, const char *series)
 
 int main(void)
 {
-	struct rf_capture l61, l612, l7, pool[2], a, b;
+	struct rf_capture l61, l612, l7, pool[2], a, b, c, d;
 	const struct rf_prof_entry *e;
 	struct rf_prof p;
 	FILE *f;
 	int ret;
 
-	printf("TAP version 13\n1..12\n");
+	printf("TAP version 13\n1..17\n");
 	load(&l61, "6.1");
 	load(&l612, "6.12");
 	load(&l7, "7.x");
@@ -134,6 +135,42 @@ int main(void)
 	check(ret == 1 && strstr(why, "firmware services"),
 	      "firmware services the host lacks: refused");
 	rf_prof_free(&p);
+
+	/* ID_AA64DFR0_EL1: a field pin of what differs, PMUVer left to the vcpu. */
+	rf_capture_init(&c);
+	rf_capture_init(&d);
+	rf_capture_add(&c, DFR0, true, 0x10305106);	/* 6.1 on neoverse-n1: DebugVer 6 */
+	rf_capture_add(&d, DFR0, true, 0x10305108);	/* 6.12: DebugVer 8 */
+	snprintf(d.kernel, sizeof(d.kernel), "6.12.118+deb12-arm64");
+	ret = derive(&c, &d, 1, &p);
+	e = entry(&p, DFR0);
+	check(!ret && p.nr == 1 && e && e->action == KVM_REGFILTER_ACTION_PIN &&
+	      e->mask == 0xf && e->value == 0x6,
+	      "DFR0 DebugVer 8 host, 6 view: 'pin ID_AA64DFR0_EL1 & 0xf = 0x6'");
+	rf_prof_free(&p);
+	d.regs[0].value = 0x10305408;			/* and PMUVer differs too */
+	ret = derive(&c, &d, 1, &p);
+	e = entry(&p, DFR0);
+	check(!ret && e && e->mask == 0xf && e->value == 0x6 && strstr(why, "PMUVer 1 not pinned"),
+	      "DFR0 with PMUVer differing too: DebugVer pinned, PMUVer left to the vcpu, said so");
+	rf_prof_free(&p);
+	d.regs[0].value = 0x10305406;			/* PMUVer alone */
+	ret = derive(&c, &d, 1, &p);
+	check(!ret && p.nr == 0 && strstr(why, "not applied: only PMUVer"),
+	      "DFR0 differing in PMUVer alone: nothing to pin, not a refusal, said so");
+	rf_prof_free(&p);
+	d.regs[0].value = 0x10305108;
+	snprintf(d.kernel, sizeof(d.kernel), "6.1.0-57-arm64");
+	ret = derive(&c, &d, 1, &p);
+	check(ret == 1 && p.nr == 0 && strstr(why, "before 6.7"),
+	      "DFR0 on a 6.1 host: refused, the kernel named");
+	rf_prof_free(&p);
+	ret = derive(&d, &c, 1, &p);
+	check(ret == 1 && strstr(why, "debug features"),
+	      "DFR0 view with more debug features than the host: refused");
+	rf_prof_free(&p);
+	rf_capture_free(&c);
+	rf_capture_free(&d);
 
 	/* check */
 	f = fmemopen(why, sizeof(why), "w");

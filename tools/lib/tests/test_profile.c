@@ -296,6 +296,13 @@ static void test_round_trip_generated(void)
 				  (uint32_t)rnd() : rnd();
 		if (e.action == KVM_REGFILTER_ACTION_FAKE)
 			e.policy = (i / 3) % 2;
+		/* Every seventh pin a field pin (DFR0's PMUVer rules aside). */
+		if (e.action == KVM_REGFILTER_ACTION_PIN && i % 7 == 0 &&
+		    e.reg != 0x603000000013c028ULL) {
+			e.mask = ((e.reg & KVM_REG_SIZE_MASK) == KVM_REG_SIZE_U32 ?
+				  (uint32_t)rnd() : rnd()) | 1;
+			e.value &= e.mask;
+		}
 		if (i % 5 == 0) {
 			e.has_guard = 1;
 			e.guard_reg = REGNAME_SYSREG_ID(rnd());
@@ -312,7 +319,50 @@ static void test_round_trip_generated(void)
 		fail("%zu entries", p.nr);
 	round_trip(&p);
 	rf_prof_free(&p);
-	result("round trip: 1024 generated entries of every class, action, policy, guard");
+	result("round trip: 1024 generated entries of every class, action, policy, guard, field pin");
+}
+
+/* "pin REG & MASK = VALUE": parsed, written and read back the same. */
+static void test_field_pin(void)
+{
+	static const char text[] =
+		"pin ID_AA64DFR0_EL1 & 0xf = 0x6\n"
+		"pin PSCI_VERSION&0xffff=1 when ID_AA64MMFR3_EL1 & 1 == 0\n"
+		"pin ID_AA64MMFR1_EL1 = 0x10\n";
+	struct rf_prof p, q;
+	char err[512] = "", *buf = NULL;
+	size_t len = 0;
+	FILE *f;
+	int ret;
+
+	ret = parse(&p, text, err, sizeof(err));
+	if (ret)
+		fail("returned %d: %s", ret, err);
+	if (p.nr != 3)
+		fail("%zu entries", p.nr);
+	else if (p.entries[0].mask != 0xf || p.entries[0].value != 0x6 ||
+		 p.entries[1].mask != 0xffff || p.entries[1].value != 1 ||
+		 !p.entries[1].has_guard || p.entries[2].mask)
+		fail("masks %#llx %#llx %#llx",
+		     (unsigned long long)p.entries[0].mask,
+		     (unsigned long long)p.entries[1].mask,
+		     (unsigned long long)p.entries[2].mask);
+	f = open_memstream(&buf, &len);
+	rf_prof_write(&p, f);
+	fclose(f);
+	if (!strstr(buf, "pin ID_AA64DFR0_EL1 & 0xf = 0x6\n"))
+		fail("written as: %s", buf);
+	rf_prof_init(&q);
+	ret = rf_prof_parse(&q, buf, len, "w.profile", err, sizeof(err));
+	if (ret || !rf_prof_equal(&p, &q))
+		fail("read back: %d %s", ret, err);
+	q.entries[0].mask = 0x7;
+	if (q.nr && rf_prof_equal(&p, &q))
+		fail("profiles differing in a mask compare equal");
+	free(buf);
+	rf_prof_free(&q);
+	rf_prof_free(&p);
+	result("field pin: 'pin REG & MASK = VALUE' parsed, written, read back; masks compared");
 }
 
 static void test_description_written(void)
@@ -419,11 +469,40 @@ static const struct bad bad[] = {
 	},
 	{
 		"pin PSCI_VERSION 0x10001\n",
-		"t.profile:1:18: expected '=' and a value after the register, got '0x10001'",
+		"t.profile:1:18: expected '=' and a value, or '&' and a mask, after the register, got '0x10001'",
 	},
 	{
 		"pin PSCI_VERSION ==1\n",
-		"t.profile:1:18: expected '=' and a value after the register, got '=='",
+		"t.profile:1:18: expected '=' and a value, or '&' and a mask, after the register, got '=='",
+	},
+	/* field pins */
+	{
+		"pin ID_AA64DFR0_EL1 & 0 = 0\n",
+		"t.profile:1:23: expected a mask with at least one bit (a field pin of nothing pins nothing), got '0'",
+	},
+	{
+		"pin ID_AA64DFR0_EL1 & 0xf = 0x16\n",
+		"t.profile:1:29: expected a value with no bit outside the mask 0xf, got '0x16'",
+	},
+	{
+		"pin ID_AA64DFR0_EL1 & 0x30f = 0x106\n",
+		"t.profile:1:31: expected a mask with all of PMUVer (bits 8-11) or none of it, got '0x106'",
+	},
+	{
+		"pin ID_AA64DFR0_EL1 & 0xf0f = 0x206\n",
+		"t.profile:1:31: expected PMUVer (bits 8-11) 0, 1 or 4-7: KVM takes no other on any vcpu, got '0x206'",
+	},
+	{
+		"pin DEMUX_CCSIDR(0) & 0x100000000 = 0\n",
+		"t.profile:1:23: expected a mask that fits in 32 bits (DEMUX_CCSIDR(0) is a 32-bit register), got '0x100000000'",
+	},
+	{
+		"fake TPIDR_EL1 & 0xf = 1\n",
+		"t.profile:1:16: expected '=' and a value after the register, got '&'",
+	},
+	{
+		"pin PSCI_VERSION & 0xffff\n",
+		"t.profile:1:26: expected '=' and a value after the register, got end of line",
 	},
 	{
 		"pin PSCI_VERSION =\n",
@@ -1078,6 +1157,7 @@ int main(void)
 		test_round_trip_parsed,
 		test_round_trip_generated,
 		test_description_written,
+		test_field_pin,
 		test_errors,
 		test_control_bytes,
 		test_max_entries,
