@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "derive.h"
+#include "idwritable.h"
 #include "regnames.h"
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
@@ -69,10 +70,36 @@ static unsigned int kernel_version(const char *release)
 	return sscanf(release, "%u.%u", &major, &minor) == 2 ? major * 1000 + minor : 0;
 }
 
+/*
+ * Fields of ID register id in which target and host differ and that the
+ * host's kernel does not let userspace write (KVM's own table, by series:
+ * idwritable.c): NULL, or why not, in buf.
+ */
+static const char *id_writable(uint64_t id, uint64_t target, uint64_t host,
+			       unsigned int kv, char *buf, size_t len)
+{
+	const struct rf_idw_series *s = rf_idw_series_for(kv);
+	char fields[160], name[REGNAME_MAX];
+	uint64_t bad;
+	int listed;
+
+	if (!s)
+		return NULL;
+	bad = (target ^ host) & ~rf_idw_writable(s, id, &listed);
+	if (!listed || !bad)
+		return NULL;
+	rf_idw_field_names(id, bad, fields, sizeof(fields));
+	regname_format(id, name, sizeof(name));
+	snprintf(buf, len, "this host's kernel (KVM of %s) does not let userspace change %s.%s",
+		 s->name, name, fields);
+	return buf;
+}
+
 static const char *pinnable(uint64_t id, uint64_t target, uint64_t host,
-			    const char *host_kernel)
+			    const char *host_kernel, char *buf, size_t len)
 {
 	unsigned int kv = kernel_version(host_kernel);
+	const char *no;
 
 	/*
 	 * PMUVer and DebugVer follow the vcpu's features (a VMM enables the
@@ -88,9 +115,14 @@ static const char *pinnable(uint64_t id, uint64_t target, uint64_t host,
 		       "the target's PSCI version is newer than the host's; KVM can only lower it";
 	if (coproc(id) == 0x16)
 		return (target & ~host) ? "the target has firmware services the host lacks" : NULL;
-	if (is_id_reg(id))
-		return fields_le(target, host) ? NULL :
-		       "the target has CPU features (ID fields) the host lacks";
+	if (is_id_reg(id) && !fields_le(target, host))
+		return "the target has CPU features (ID fields) the host lacks";
+	if (is_id_reg(id)) {
+		no = id_writable(id, target, host, kv, buf, len);
+		if (no)
+			return no;
+		return NULL;
+	}
 	if (id == SYSREG(3, 0, 0, 0, 0))
 		return "the CPUs differ (MIDR_EL1)";
 	/* CLIDR and the CCSIDR demux registers: KVM takes them before the first run. */
@@ -117,7 +149,7 @@ static uint64_t fields_differing(uint64_t a, uint64_t b)
  * *mask to the fields to pin and returns NULL, or why it cannot.
  */
 static const char *dfr0_field_pin(uint64_t target, uint64_t host,
-				  const char *host_kernel, uint64_t *mask)
+				  const char *host_kernel, uint64_t *mask, char *buf, size_t len)
 {
 	unsigned int kv = kernel_version(host_kernel);
 
@@ -128,7 +160,7 @@ static const char *dfr0_field_pin(uint64_t target, uint64_t host,
 		return "this host's kernel (before 6.7) lets userspace change no ID register";
 	if (!fields_le(target & *mask, host & *mask))
 		return "the target has debug features (ID_AA64DFR0_EL1 fields) the host lacks";
-	return NULL;
+	return id_writable(ID_AA64DFR0_EL1, target & *mask, host & *mask, kv, buf, len);
 }
 
 /*
@@ -140,14 +172,14 @@ static int pin_of(const struct rf_capreg *t, const struct rf_capreg *r,
 		  const char *kernel, struct rf_prof_entry *e, FILE *why)
 {
 	unsigned long long tv = t->value, hv = r->value;
-	char name[REGNAME_MAX];
+	char name[REGNAME_MAX], buf[256];
 	const char *no;
 
 	regname_format(r->id, name, sizeof(name));
 	if (r->id == ID_AA64DFR0_EL1)
-		no = dfr0_field_pin(tv, hv, kernel, &e->mask);
+		no = dfr0_field_pin(tv, hv, kernel, &e->mask, buf, sizeof(buf));
 	else
-		no = pinnable(r->id, tv, hv, kernel);
+		no = pinnable(r->id, tv, hv, kernel, buf, sizeof(buf));
 	if (no) {
 		/* DFR0 differing in PMUVer alone: not the kernels' doing. */
 		fprintf(why, "%s: target 0x%llx, host 0x%llx (%s): %s%s\n", name, tv, hv,
@@ -259,7 +291,7 @@ int rf_derive(const struct rf_capture *target, const struct rf_capture *hosts,
 
 int rf_check_view(const struct rf_capture *view, const struct rf_capture *dst, FILE *why)
 {
-	char name[REGNAME_MAX];
+	char name[REGNAME_MAX], buf[256];
 	const struct rf_capreg *d;
 	const char *no;
 	size_t i;
@@ -279,12 +311,14 @@ int rf_check_view(const struct rf_capture *view, const struct rf_capture *dst, F
 		if (view->regs[i].id == ID_AA64DFR0_EL1) {
 			uint64_t mask;
 
-			no = dfr0_field_pin(view->regs[i].value, d->value, dst->kernel, &mask);
+			no = dfr0_field_pin(view->regs[i].value, d->value, dst->kernel, &mask,
+					    buf, sizeof(buf));
 			/* PMUVer alone: the destination's vcpu decides it as the source's did. */
 			if (no && !mask)
 				no = NULL;
 		} else {
-			no = pinnable(view->regs[i].id, view->regs[i].value, d->value, dst->kernel);
+			no = pinnable(view->regs[i].id, view->regs[i].value, d->value,
+				      dst->kernel, buf, sizeof(buf));
 		}
 		if (no) {
 			fprintf(why, "%s: the VM has 0x%llx, the destination 0x%llx: %s\n", name,

@@ -16,6 +16,7 @@
 #define BMAP2	0x6030000000160003ULL
 #define PSCI	0x6030000000140000ULL
 #define MMFR0	0x603000000013c038ULL
+#define MMFR1	0x603000000013c039ULL
 #define STD_BMAP 0x6030000000160000ULL
 #define DFR0	0x603000000013c028ULL
 
@@ -42,8 +43,13 @@ static const struct rf_prof_entry *entry(const struct rf_prof *p, uint64_t reg)
 static int derive(const struct rf_capture *t, const struct rf_capture *h, size_t n,
 		  struct rf_prof *p)
 {
-	FILE *f = fmemopen(why, sizeof(why), "w");
-	int ret = rf_derive(t, h, n, p, f);
+	FILE *f;
+	int ret;
+
+	/* A derive that says nothing must not leave the last one's words. */
+	memset(why, 0, sizeof(why));
+	f = fmemopen(why, sizeof(why), "w");
+	ret = rf_derive(t, h, n, p, f);
 
 	fclose(f);
 	if (*why)
@@ -69,7 +75,7 @@ int main(void)
 	FILE *f;
 	int ret;
 
-	printf("TAP version 13\n1..17\n");
+	printf("TAP version 13\n1..19\n");
 	load(&l61, "6.1");
 	load(&l612, "6.12");
 	load(&l7, "7.x");
@@ -172,6 +178,26 @@ int main(void)
 	rf_capture_free(&c);
 	rf_capture_free(&d);
 
+	/* What each kernel lets userspace write (idwritable.c, from KVM's tables). */
+	rf_capture_init(&c);
+	rf_capture_init(&d);
+	rf_capture_add(&c, MMFR1, true, 0x1010211122ULL);	/* 6.1's, -cpu max */
+	rf_capture_add(&d, MMFR1, true, 0x11010211122ULL);	/* 6.12's: HCX 1 */
+	snprintf(d.kernel, sizeof(d.kernel), "6.12.117+deb12-arm64");
+	ret = derive(&c, &d, 1, &p);
+	check(ret == 1 && p.nr == 0 && strstr(why, "KVM of 6.12") &&
+	      strstr(why, "ID_AA64MMFR1_EL1.HCX"),
+	      "MMFR1.HCX lowered on a 6.12 host: refused, 6.12's KVM and the field named");
+	rf_prof_free(&p);
+	snprintf(d.kernel, sizeof(d.kernel), "7.2.13+deb14-arm64");
+	ret = derive(&c, &d, 1, &p);
+	e = entry(&p, MMFR1);
+	check(!ret && e && e->action == KVM_REGFILTER_ACTION_PIN && e->value == 0x1010211122ULL,
+	      "MMFR1.HCX lowered on a 7.2 host: pinned (7.2 lets userspace write HCX)");
+	rf_prof_free(&p);
+	rf_capture_free(&c);
+	rf_capture_free(&d);
+
 	/* check */
 	f = fmemopen(why, sizeof(why), "w");
 	ret = rf_check_view(&l612, &l7, f);
@@ -184,5 +210,5 @@ int main(void)
 	check(ret == 0, "check: a view loads on its own kind of host");
 	rf_capture_free(&a);
 	rf_capture_free(&b);
-	return failures || tests != 17;
+	return failures || tests != 19;
 }
