@@ -6,7 +6,7 @@
  * it.  Every round it prints one line on the console:
  *
  *   @@@ linux N mono=NS c=C0,C1 hp=ok taint=0 klog=clean hwcap=H,H2 psci=1.1
- *       midr=M0,M1 id=ISAR0,ISAR1,PFR0,PFR1,MMFR0,MMFR1,MMFR2,DFR0
+ *       midr=M0,M1 id=ISAR0,ISAR1,PFR0,PFR1,MMFR0,MMFR1,MMFR2,DFR0 end
  *
  * - c: a counter in memory per vcpu, each incremented by a thread pinned
  *   to that vcpu; the host's judge wants every one to go on growing across
@@ -34,7 +34,8 @@
  *   a guest that saw another CPU or booted again.
  *
  * When a check fails, the line says what failed instead of "ok"; the
- * guest goes on, so the judge sees every round.
+ * guest goes on, so the judge sees every round.  "end" closes a whole
+ * line: one cut short by the VM's stop has none and is not judged.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -308,7 +309,7 @@ int main(void)
 		if (now < last)
 			mono_ok = " mono=BACKWARDS";
 		last = now;
-		say("@@@ linux %lu mono=%lld c=%s hp=%s taint=%s klog=%s hwcap=%lx,%lx psci=%s midr=%s id=%s%s\n",
+		say("@@@ linux %lu mono=%lld c=%s hp=%s taint=%s klog=%s hwcap=%lx,%lx psci=%s midr=%s id=%s%s end\n",
 		    round, (long long)now, cs, hp, taint, *bad ? bad : "clean",
 		    getauxval(AT_HWCAP), getauxval(AT_HWCAP2), *psci ? psci : "unknown",
 		    midr, ids, mono_ok);

@@ -33,7 +33,7 @@ line() {
 		back) extra=" mono=BACKWARDS" ;;
 		esac
 	done
-	echo "@@@ linux $r mono=$m c=$c0,$c1 hp=$hp taint=$taint klog=$klog hwcap=$hwcap psci=$psci midr=$midr id=$id$extra"
+	echo "@@@ linux $r mono=$m c=$c0,$c1 hp=$hp taint=$taint klog=$klog hwcap=$hwcap psci=$psci midr=$midr id=$id$extra end"
 }
 
 src() {
