@@ -99,7 +99,6 @@ static const char *pinnable(uint64_t id, uint64_t target, uint64_t host,
 			    const char *host_kernel, char *buf, size_t len)
 {
 	unsigned int kv = kernel_version(host_kernel);
-	const char *no;
 
 	/*
 	 * PMUVer and DebugVer follow the vcpu's features (a VMM enables the
@@ -117,12 +116,8 @@ static const char *pinnable(uint64_t id, uint64_t target, uint64_t host,
 		return (target & ~host) ? "the target has firmware services the host lacks" : NULL;
 	if (is_id_reg(id) && !fields_le(target, host))
 		return "the target has CPU features (ID fields) the host lacks";
-	if (is_id_reg(id)) {
-		no = id_writable(id, target, host, kv, buf, len);
-		if (no)
-			return no;
-		return NULL;
-	}
+	if (is_id_reg(id))
+		return id_writable(id, target, host, kv, buf, len);
 	if (id == SYSREG(3, 0, 0, 0, 0))
 		return "the CPUs differ (MIDR_EL1)";
 	/* CLIDR and the CCSIDR demux registers: KVM takes them before the first run. */
@@ -173,6 +168,7 @@ static int pin_of(const struct rf_capreg *t, const struct rf_capreg *r,
 {
 	unsigned long long tv = t->value, hv = r->value;
 	char name[REGNAME_MAX], buf[256];
+	bool pmuver_only;
 	const char *no;
 
 	regname_format(r->id, name, sizeof(name));
@@ -182,9 +178,10 @@ static int pin_of(const struct rf_capreg *t, const struct rf_capreg *r,
 		no = pinnable(r->id, tv, hv, kernel, buf, sizeof(buf));
 	if (no) {
 		/* DFR0 differing in PMUVer alone: not the kernels' doing. */
+		pmuver_only = r->id == ID_AA64DFR0_EL1 && !e->mask;
 		fprintf(why, "%s: target 0x%llx, host 0x%llx (%s): %s%s\n", name, tv, hv,
-			kernel, r->id == ID_AA64DFR0_EL1 && !e->mask ? "not applied: " : "", no);
-		return r->id == ID_AA64DFR0_EL1 && !e->mask ? -1 : 1;
+			kernel, pmuver_only ? "not applied: " : "", no);
+		return pmuver_only ? -1 : 1;
 	}
 	e->action = KVM_REGFILTER_ACTION_PIN;
 	e->value = e->mask ? tv & e->mask : tv;

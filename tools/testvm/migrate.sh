@@ -284,6 +284,18 @@ migrate_one() {
 }
 declare -a MIG_LOCKUP MIG_LOCKUP_WHY MIG_STOPPED MIG_LEFT
 
+# self_check_record NAME WHY EVIDENCE WHAT: a rig self-check's result in
+# MIG_RESULTS, passed (WHY empty: EVIDENCE recorded, WHAT said) or failed.
+self_check_record() {
+	if [ -z "$2" ]; then
+		printf 'pass\t%s\t%s\n' "$1" "$3" >>"$MIG_RESULTS"
+		step "migration self-check: passed ($4)"
+	else
+		printf 'fail\t%s\t%s\n' "$1" "$2" >>"$MIG_RESULTS"
+		step "migration self-check: FAILED: $2"
+	fi
+}
+
 # migrate_state_self_check: the guest's own register check (counter.S)
 # proved able to fail.  The 6.12 -> 7.x scenario that migrates, with x23
 # of the loaded guest set to 0 through the destination QEMU's gdbstub
@@ -307,13 +319,8 @@ migrate_state_self_check() {
 	elif [[ "$line" != pass* || "$line" != *'state BAD x23'* ]]; then
 		why="the judge did not fail it for x23: ${line:-no outcome}"
 	fi
-	if [ -z "$why" ]; then
-		printf 'pass\t%s\t%s\n' "$name" "$(echo "$line" | cut -f3)" >>"$MIG_RESULTS"
-		step "migration self-check: passed (the guest said state BAD x23, the scenario failed for it)"
-	else
-		printf 'fail\t%s\t%s\n' "$name" "$why" >>"$MIG_RESULTS"
-		step "migration self-check: FAILED: $why"
-	fi
+	self_check_record "$name" "$why" "$(echo "$line" | cut -f3)" \
+		"the guest said state BAD x23, the scenario failed for it"
 	rm -f "$results"
 }
 
@@ -343,13 +350,8 @@ migrate_linux_self_check() {
 	elif [[ "$line" != pass* || "$line" != *"own check failed: destination round "*": vcpu 0's counter "*" is not past "* ]]; then
 		why="the judge did not fail it for vcpu 0's counter: ${line:-no outcome}"
 	fi
-	if [ -z "$why" ]; then
-		printf 'pass\t%s\t%s\n' "$name" "$(echo "$line" | cut -f3)" >>"$MIG_RESULTS"
-		step "migration self-check: passed (the judge failed the scenario for vcpu 0's counter)"
-	else
-		printf 'fail\t%s\t%s\n' "$name" "$why" >>"$MIG_RESULTS"
-		step "migration self-check: FAILED: $why"
-	fi
+	self_check_record "$name" "$why" "$(echo "$line" | cut -f3)" \
+		"the judge failed the scenario for vcpu 0's counter"
 	rm -f "$results"
 }
 
@@ -363,7 +365,7 @@ migrate_linux_self_check() {
 # scenario then ran again, on a disk image of its own, as expected.  The
 # scenarios after it show that nothing of it was left behind.
 migrate_self_check() {
-	local name ko initrd results line ok=1 why=
+	local name ko initrd results line why=
 	[ "${REGFILTER_SELF_CHECK:-1}" = 1 ] || return 0
 	[[ " $KERNELS " == *" 6.12 "* && " $KERNELS " == *" 7.x "* ]] || return 0
 	[ -z "${MIGRATE_ONLY:-}" ] || return 0
@@ -381,29 +383,24 @@ migrate_self_check() {
 	MIG_RESULTS=$results MIG_TAG=selfcheck MIG_FAULT_SIDE=dst MIG_FAULT_INITRD=$initrd \
 		migrate_one 6.12 7.x bookworm bookworm virt linux-7.x-view none ok
 	if [[ "${MIG_LOCKUP[1]:-}" != "7.x (dst): "* ]]; then
-		ok=0 why="the injected lockup was not seen (${MIG_LOCKUP[1]:-no lockup})"
+		why="the injected lockup was not seen (${MIG_LOCKUP[1]:-no lockup})"
 	elif [[ "${MIG_LOCKUP_WHY[1]:-}" != *"module's text"* ]]; then
-		ok=0 why="the dump did not show the module's frames: ${MIG_LOCKUP_WHY[1]:-it looked like the known emulator lockup}"
+		why="the dump did not show the module's frames: ${MIG_LOCKUP_WHY[1]:-it looked like the known emulator lockup}"
 	elif [ "${MIG_STOPPED[1]:-}" != ended ]; then
-		ok=0 why="the emulator was not ended: ${MIG_STOPPED[1]:-}"
+		why="the emulator was not ended: ${MIG_STOPPED[1]:-}"
 	elif [ -n "${MIG_LEFT[1]:-}" ]; then
-		ok=0 why="processes of the first attempt still ran: ${MIG_LEFT[1]}"
+		why="processes of the first attempt still ran: ${MIG_LEFT[1]}"
 	elif [ -z "${MIG_STOPPED[2]+x}" ]; then
-		ok=0 why="the scenario did not run again"
+		why="the scenario did not run again"
 	elif [ -n "${MIG_LOCKUP[2]:-}" ]; then
-		ok=0 why="the second attempt locked up too: ${MIG_LOCKUP[2]}"
+		why="the second attempt locked up too: ${MIG_LOCKUP[2]}"
 	elif line=$(grep -P '^fail\t' "$results" | head -n 1) && [ -n "$line" ]; then
-		ok=0 why="the second attempt failed: $(echo "$line" | cut -f2,3 | tr '\t' ' ')"
+		why="the second attempt failed: $(echo "$line" | cut -f2,3 | tr '\t' ' ')"
 	elif ! grep -qP '^pass\tmigrate .*expected ok' "$results"; then
-		ok=0 why="the second attempt gave no outcome"
+		why="the second attempt gave no outcome"
 	fi
-	if [ "$ok" = 1 ]; then
-		printf 'pass\t%s\t%s; emulator ended; the retry migrated\n' "$name" "${MIG_LOCKUP[1]}" >>"$MIG_RESULTS"
-		step "migration self-check: passed (lockup seen and dumped, emulator ended, scenario run again and migrated)"
-	else
-		printf 'fail\t%s\t%s\n' "$name" "$why" >>"$MIG_RESULTS"
-		step "migration self-check: FAILED: $why"
-	fi
+	self_check_record "$name" "$why" "${MIG_LOCKUP[1]}; emulator ended; the retry migrated" \
+		"lockup seen and dumped, emulator ended, scenario run again and migrated"
 	rm -f "$results"
 }
 
